@@ -1,0 +1,3 @@
+"""Ringback: a follow-up engine that gets your calls returned."""
+
+__version__ = "0.1.0"

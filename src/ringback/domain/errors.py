@@ -1,0 +1,34 @@
+"""Errors raised by the domain when data is invalid or a rule refuses an action."""
+
+from __future__ import annotations
+
+
+class RingbackError(Exception):
+    """Base class for every error Ringback reports to a user."""
+
+
+class InvalidField(RingbackError, ValueError):
+    """A value that cannot be accepted; names the field (and the row, for imports)."""
+
+    def __init__(self, field: str, message: str, row: int | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.row = row
+        where = f"row {row}, " if row is not None else ""
+        super().__init__(f"{where}{field}: {message}")
+
+    def at_row(self, row: int) -> InvalidField:
+        return InvalidField(self.field, self.message, row)
+
+
+class NotFound(RingbackError, LookupError):
+    """No record matches what the user asked for."""
+
+
+class RuleRefusal(RingbackError):
+    """An action refused by a product rule; carries the rule ID (R1…R19)."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        self.message = message
+        super().__init__(f"{rule}: {message}")
