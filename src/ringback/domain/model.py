@@ -107,7 +107,8 @@ class Weekday(StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
+        """Monday is 0, as in `date.weekday()`."""
         return list(Weekday).index(self)
 
 
@@ -140,9 +141,7 @@ class PreferredWindow:
         if not self.days:
             raise InvalidField("days", "a preferred window needs at least one day")
         if self.start >= self.end:
-            raise InvalidField(
-                "between", f"window {self.start:%H:%M}-{self.end:%H:%M} is empty"
-            )
+            raise InvalidField("between", f"window {self.start:%H:%M}-{self.end:%H:%M} is empty")
 
 
 @dataclass

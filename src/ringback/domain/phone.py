@@ -52,8 +52,8 @@ def parse_phone(
 
 
 def zones_for_number(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
-    zones = _zones_for_prefix(number.country_code, phonenumbers.national_significant_number(number))
-    return zones
+    national = phonenumbers.national_significant_number(number)
+    return _zones_for_prefix(number.country_code or 0, national)
 
 
 def _zones_for_prefix(country_code: int, national: str) -> tuple[str, ...]:

@@ -1,0 +1,106 @@
+"""What services need from storage: one repository per aggregate and a unit of work.
+
+The SQLAlchemy adapter (adapters/db) and the in-memory fakes used by unit tests
+both implement these protocols. A unit of work rolls back unless committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+
+
+class ContactRepository(Protocol):
+    def add(self, contact: Contact) -> Contact:
+        """Insert and return the contact with its new id."""
+
+    def add_many(self, contacts: Sequence[Contact]) -> list[int]:
+        """Bulk insert (imports); returns the new ids in order."""
+
+    def get(self, contact_id: int) -> Contact:
+        """Raise NotFound when there is no such contact."""
+
+    def update(self, contact: Contact) -> None: ...
+
+    def by_phone(self, e164: str) -> list[Contact]:
+        """Contacts having this number (E.164), any of their phones."""
+
+    def by_email(self, email: str) -> list[Contact]: ...
+
+    def search_name(self, text: str, limit: int = 20) -> list[Contact]:
+        """Case-insensitive substring match on full name."""
+
+    def list(
+        self, *, segment: str | None = None, owner: str | None = None, limit: int | None = None
+    ) -> Iterator[Contact]: ...
+
+    def count(self) -> int: ...
+
+
+class TouchRepository(Protocol):
+    def add(self, touch: Touch) -> Touch:
+        """Append a touch (touches are never edited or deleted)."""
+
+    def add_many(self, touches: Sequence[Touch]) -> list[int]: ...
+
+    def for_contact(self, contact_id: int, limit: int | None = None) -> list[Touch]:
+        """The contact's touches, oldest first (the last `limit` when given)."""
+
+    def by_external_id(self, external_id: str) -> Touch | None: ...
+
+    def count(self) -> int: ...
+
+
+class StateRepository(Protocol):
+    def get(self, contact_id: int) -> FollowUpState:
+        """The contact's follow-up state (a fresh one when none was saved yet)."""
+
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, FollowUpState]: ...
+
+    def save(self, state: FollowUpState) -> None:
+        """Insert or update."""
+
+    def save_many(self, states: Sequence[FollowUpState]) -> None: ...
+
+    def due(
+        self, until: datetime, *, statuses: Sequence[Status] | None = None, limit: int | None = None
+    ) -> list[FollowUpState]:
+        """States with next_due_at <= until, earliest first."""
+
+    def count_by_status(self) -> dict[Status, int]: ...
+
+
+class AppointmentRepository(Protocol):
+    def add(self, appointment: Appointment) -> Appointment: ...
+
+    def update(self, appointment: Appointment) -> None: ...
+
+    def for_contact(self, contact_id: int) -> list[Appointment]: ...
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        """Appointments not cancelled whose start lies in [start, end)."""
+
+
+class UnitOfWork(Protocol):
+    contacts: ContactRepository
+    touches: TouchRepository
+    states: StateRepository
+    appointments: AppointmentRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
