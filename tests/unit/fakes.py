@@ -1,0 +1,192 @@
+"""In-memory implementations of services/ports.py for unit tests of services."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from ringback.domain.errors import NotFound
+from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.contacts: dict[int, Contact] = {}
+        self.touches: list[Touch] = []
+        self.states: dict[int, FollowUpState] = {}
+        self.appointments: dict[int, Appointment] = {}
+
+
+class FakeContacts:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, contact: Contact) -> Contact:
+        contact = copy.deepcopy(contact)
+        contact.id = len(self.store.contacts) + 1
+        self.store.contacts[contact.id] = contact
+        return copy.deepcopy(contact)
+
+    def add_many(self, contacts: Sequence[Contact]) -> list[int]:
+        return [self.add(c).id or 0 for c in contacts]
+
+    def get(self, contact_id: int) -> Contact:
+        if contact_id not in self.store.contacts:
+            raise NotFound(f"no contact with id {contact_id}")
+        return copy.deepcopy(self.store.contacts[contact_id])
+
+    def update(self, contact: Contact) -> None:
+        assert contact.id is not None
+        self.store.contacts[contact.id] = copy.deepcopy(contact)
+
+    def by_phone(self, e164: str) -> list[Contact]:
+        found = self.store.contacts.values()
+        return [c for c in found if any(p.e164 == e164 for p in c.phones)]
+
+    def by_email(self, email: str) -> list[Contact]:
+        wanted = email.casefold()
+        return [c for c in self.store.contacts.values() if (c.email or "").casefold() == wanted]
+
+    def search_name(self, text: str, limit: int = 20) -> list[Contact]:
+        wanted = text.casefold()
+        found = [c for c in self.store.contacts.values() if wanted in c.full_name.casefold()]
+        return found[:limit]
+
+    def list(
+        self, *, segment: str | None = None, owner: str | None = None, limit: int | None = None
+    ) -> Iterator[Contact]:
+        found = [
+            c
+            for c in self.store.contacts.values()
+            if (segment is None or c.segment == segment) and (owner is None or c.owner == owner)
+        ]
+        return iter(found[:limit])
+
+    def count(self) -> int:
+        return len(self.store.contacts)
+
+
+class FakeTouches:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, touch: Touch) -> Touch:
+        from dataclasses import replace
+
+        saved = replace(touch, id=len(self.store.touches) + 1)
+        self.store.touches.append(saved)
+        return saved
+
+    def add_many(self, touches: Sequence[Touch]) -> list[int]:
+        return [self.add(t).id or 0 for t in touches]
+
+    def for_contact(self, contact_id: int, limit: int | None = None) -> list[Touch]:
+        found = sorted((t for t in self.store.touches if t.contact_id == contact_id), key=_at)
+        return found[-limit:] if limit else found
+
+    def by_external_id(self, external_id: str) -> Touch | None:
+        return next((t for t in self.store.touches if t.external_id == external_id), None)
+
+    def count(self) -> int:
+        return len(self.store.touches)
+
+
+def _at(touch: Touch) -> datetime:
+    return touch.at
+
+
+class FakeStates:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def get(self, contact_id: int) -> FollowUpState:
+        found = self.store.states.get(contact_id)
+        return copy.deepcopy(found) if found else FollowUpState(contact_id=contact_id)
+
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, FollowUpState]:
+        return {i: self.get(i) for i in contact_ids}
+
+    def save(self, state: FollowUpState) -> None:
+        self.store.states[state.contact_id] = copy.deepcopy(state)
+
+    def save_many(self, states: Sequence[FollowUpState]) -> None:
+        for state in states:
+            self.save(state)
+
+    def due(
+        self, until: datetime, *, statuses: Sequence[Status] | None = None, limit: int | None = None
+    ) -> list[FollowUpState]:
+        found = [
+            s
+            for s in self.store.states.values()
+            if s.next_due_at is not None
+            and s.next_due_at <= until
+            and (statuses is None or s.status in statuses)
+        ]
+        found.sort(key=lambda s: s.next_due_at or until)
+        return copy.deepcopy(found[:limit])
+
+    def count_by_status(self) -> dict[Status, int]:
+        counts: dict[Status, int] = {}
+        for state in self.store.states.values():
+            counts[state.status] = counts.get(state.status, 0) + 1
+        return counts
+
+
+class FakeAppointments:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, appointment: Appointment) -> Appointment:
+        saved = copy.deepcopy(appointment)
+        saved.id = len(self.store.appointments) + 1
+        self.store.appointments[saved.id] = saved
+        return copy.deepcopy(saved)
+
+    def update(self, appointment: Appointment) -> None:
+        assert appointment.id is not None
+        self.store.appointments[appointment.id] = copy.deepcopy(appointment)
+
+    def for_contact(self, contact_id: int) -> list[Appointment]:
+        return [a for a in self.store.appointments.values() if a.contact_id == contact_id]
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        found = self.store.appointments.values()
+        return [a for a in found if start <= a.start < end and not a.cancelled]
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the committed store; commit() publishes it, exit discards it."""
+
+    def __init__(self, committed: _Store | None = None) -> None:
+        self.committed = committed or _Store()
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self.working = copy.deepcopy(self.committed)
+        self.contacts = FakeContacts(self.working)
+        self.touches = FakeTouches(self.working)
+        self.states = FakeStates(self.working)
+        self.appointments = FakeAppointments(self.working)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed.__dict__.update(copy.deepcopy(self.working).__dict__)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._begin()
