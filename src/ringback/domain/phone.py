@@ -6,9 +6,11 @@ to several zones is kept with every candidate so the planner can use the overlap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import PhoneNumberType
 from phonenumbers import timezone as pn_timezone
 
 from ringback.domain.errors import InvalidField
@@ -44,32 +46,38 @@ def parse_phone(
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidField(field, f"{raw!r} is not a phone number ({exc._msg})") from None
-    if not phonenumbers.is_valid_number(number):
+    # The number's type is what validation computes; asking for it once serves both
+    # validation and the zone lookup, which keeps bulk imports near parsing speed.
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
         raise InvalidField(field, f"{raw!r} is not a valid phone number")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     country = phonenumbers.region_code_for_number(number)
-    return Phone(e164=e164, kind=kind, country=country, timezones=zones_for_number(number))
-
-
-def zones_for_number(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
-    national = phonenumbers.national_significant_number(number)
-    return _zones_for_prefix(number.country_code or 0, national)
-
-
-def _zones_for_prefix(country_code: int, national: str) -> tuple[str, ...]:
-    # Zone data is keyed by leading digits, so the first six digits settle it for every
-    # plan in libphonenumber; caching on them makes bulk imports cheap.
-    return _cached_zones(country_code, national[:6], len(national))
+    country_code = number.country_code or 0
+    if pn_timezone.is_number_type_geographical(number_type, country_code):
+        zones = _zones_for_digits(e164[1 : 1 + pn_timezone.TIMEZONE_LONGEST_PREFIX])
+    else:
+        zones = _zones_for_country_code(country_code)
+    return Phone(e164=e164, kind=kind, country=country, timezones=zones)
 
 
 @lru_cache(maxsize=65536)
-def _cached_zones(country_code: int, head: str, length: int) -> tuple[str, ...]:
-    probe = phonenumbers.PhoneNumber(
-        country_code=country_code, national_number=int(head.ljust(length, "0"))
-    )
-    zones = pn_timezone.time_zones_for_number(probe)
-    result = tuple(dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE))
-    return result
+def _zones_for_digits(head: str) -> tuple[str, ...]:
+    """Zones for the longest prefix of `head` (country code + national digits) in the data."""
+    for length in range(len(head), 0, -1):
+        zones = pn_timezone.TIMEZONE_DATA.get(head[:length])
+        if zones is not None:
+            return _clean(zones)
+    return ()
+
+
+def _zones_for_country_code(country_code: int) -> tuple[str, ...]:
+    """Zones of a whole calling code, for numbers not tied to a place (mobiles, toll-free)."""
+    return _zones_for_digits(str(country_code))
+
+
+def _clean(zones: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE))
 
 
 def lookup_key(raw: str, default_region: str = "US") -> str | None:
