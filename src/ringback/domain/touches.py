@@ -41,7 +41,10 @@ OUTCOMES_BY_CHANNEL: dict[Channel, frozenset[Outcome]] = {
 
 
 def check_touch(touch: Touch, state: FollowUpState) -> None:
-    """Raise InvalidField or RuleRefusal when `touch` must not be logged."""
+    """Raise InvalidField or RuleRefusal when `touch` must not be logged.
+
+    Call with the next step already completed by `implied_next_kind`.
+    """
     _check_outcome_fits_channel(touch)
     _check_next_step(touch)
     if touch.direction == "outbound" and state.status is Status.DO_NOT_CONTACT:
@@ -79,6 +82,6 @@ def implied_next_kind(touch: Touch) -> NextStepKind | None:
         return touch.next_kind
     if touch.outcome is Outcome.MEETING_BOOKED:
         return NextStepKind.APPOINTMENT
-    if touch.outcome is Outcome.CALL_LATER:
+    if touch.outcome is Outcome.CALL_LATER or touch.next_at is not None:
         return NextStepKind.CALL_BACK
     return None

@@ -43,8 +43,8 @@ def record_touch(uow: UnitOfWork, touch: Touch) -> Logged:
             return Logged(earlier, uow.states.get(earlier.contact_id), duplicate=True)
     uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
     state = uow.states.get(touch.contact_id)
-    check_touch(touch, state)
     touch = replace(touch, next_kind=implied_next_kind(touch))
+    check_touch(touch, state)
     saved = uow.touches.add(touch)
     new_state = advance(state, saved)
     uow.states.save(new_state)
