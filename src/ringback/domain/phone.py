@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from phonenumbers import timezone as pn_timezone
+from phonenumbers.phonenumberutil import is_number_type_geographical
+from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Phone, PhoneType
@@ -54,8 +55,8 @@ def parse_phone(
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     country = phonenumbers.region_code_for_number(number)
     country_code = number.country_code or 0
-    if pn_timezone.is_number_type_geographical(number_type, country_code):
-        zones = _zones_for_digits(e164[1 : 1 + pn_timezone.TIMEZONE_LONGEST_PREFIX])
+    if is_number_type_geographical(number_type, country_code):
+        zones = _zones_for_digits(e164[1 : 1 + TIMEZONE_LONGEST_PREFIX])
     else:
         zones = _zones_for_country_code(country_code)
     return Phone(e164=e164, kind=kind, country=country, timezones=zones)
@@ -65,7 +66,7 @@ def parse_phone(
 def _zones_for_digits(head: str) -> tuple[str, ...]:
     """Zones for the longest prefix of `head` (country code + national digits) in the data."""
     for length in range(len(head), 0, -1):
-        zones = pn_timezone.TIMEZONE_DATA.get(head[:length])
+        zones = TIMEZONE_DATA.get(head[:length])
         if zones is not None:
             return _clean(zones)
     return ()

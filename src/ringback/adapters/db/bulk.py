@@ -1,0 +1,183 @@
+"""Fast multi-row writes for imports: ids reserved up front, one bulk write per table.
+
+Reserving ids first lets a batch of contacts and their phones be written without
+reading ids back row by row. The rows then bypass SQLAlchemy's generic executemany,
+which builds and processes a parameter dict per row and costs more than the
+database's own work:
+
+- SQLite: the INSERT is compiled once and the driver gets plain tuples.
+- PostgreSQL: COPY (psycopg 3 otherwise sends one INSERT per row); an upsert
+  copies into a temporary table, then merges with INSERT ... ON CONFLICT.
+
+Every value still passes through its column type's conversion, so what is stored
+is exactly what SQLAlchemy writes and reads elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, Connection, MetaData, Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.sql.dml import Insert
+
+from ringback.adapters.db.engine import dump_json
+
+Row = Mapping[str, Any]
+Conversion = tuple[int, Callable[[Any], Any]]
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` fresh primary keys for `table`, ascending."""
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        return sorted(connection.execute(query).scalars())
+    # SQLite assigns max(rowid) + 1. Our transaction began IMMEDIATE, so it holds
+    # the write lock and nobody can take these ids before we insert them.
+    highest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """INSERT every row; each mapping holds every column of `table`."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table.name, table, rows)
+    else:
+        _sqlite_execute_many(connection, table, None, rows)
+
+
+def upsert_many(connection: Connection, table: Table, rows: Sequence[Row], key: str) -> None:
+    """INSERT every row, or UPDATE all its other columns when `key` already exists."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _postgres_upsert(connection, table, rows, key)
+    else:
+        _sqlite_execute_many(connection, table, key, rows)
+
+
+# Shared: values converted by their column types
+
+
+def _converted(rows: Sequence[Row], table: Table, dialect: Dialect) -> list[tuple[Any, ...]]:
+    names, conversions = _conversions(table, dialect)
+    pick = itemgetter(*names)
+    converted = []
+    for row in rows:
+        values = list(pick(row))
+        try:
+            for index, convert in conversions:
+                if values[index] is not None:  # None is stored as NULL, whatever the type
+                    values[index] = convert(values[index])
+        except Exception as error:
+            # What SQLAlchemy raises for a value its column type refuses.
+            sql = f"bulk write to {table.name}"
+            raise StatementError(str(error), sql, dict(row), error) from error
+        converted.append(tuple(values))
+    return converted
+
+
+@lru_cache(maxsize=32)
+def _conversions(table: Table, dialect: Dialect) -> tuple[tuple[str, ...], tuple[Conversion, ...]]:
+    """The table's column names, and (position, conversion) for those needing one."""
+    names = tuple(column.name for column in table.columns)
+    conversions = tuple(
+        (index, convert)
+        for index, column in enumerate(table.columns)
+        if (convert := _driver_value(column, dialect)) is not None
+    )
+    return names, conversions
+
+
+def _driver_value(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    # Two shortcuts, storing the same values SQLAlchemy would: JSON goes straight
+    # to the engine's serializer, and both drivers take bools as they are.
+    if isinstance(column.type, JSON):
+        return dump_json
+    if isinstance(column.type, Boolean):
+        return None
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+# SQLite
+
+
+def _sqlite_execute_many(
+    connection: Connection, table: Table, upsert_key: str | None, rows: Sequence[Row]
+) -> None:
+    sql = _sqlite_sql(table, upsert_key, connection.dialect)
+    connection.exec_driver_sql(sql, _converted(rows, table, connection.dialect))
+
+
+@lru_cache(maxsize=32)
+def _sqlite_sql(table: Table, upsert_key: str | None, dialect: Dialect) -> str:
+    statement: Insert = table.insert()
+    if upsert_key is not None:
+        statement = _with_update_on_conflict(sqlite.insert(table), table, upsert_key)
+    names = [column.name for column in table.columns]
+    compiled = statement.compile(dialect=dialect, column_keys=names)
+    if list(compiled.positiontup or ()) != names:
+        raise AssertionError(f"unexpected placeholder order for {table.name}")
+    return str(compiled)
+
+
+def _with_update_on_conflict(
+    statement: sqlite.Insert | postgresql.Insert, table: Table, key: str
+) -> Insert:
+    excluded = statement.excluded
+    changes = {column.name: excluded[column.name] for column in table.columns if column.name != key}
+    return statement.on_conflict_do_update(index_elements=[key], set_=changes)
+
+
+# PostgreSQL
+
+
+def _copy(connection: Connection, target: str, table: Table, rows: Sequence[Row]) -> None:
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    values = _converted(rows, table, connection.dialect)
+    if not connection.in_transaction():
+        connection.begin()  # the COPY goes around SQLAlchemy, which must still commit it
+    psycopg_connection = connection.connection.driver_connection
+    if psycopg_connection is None:
+        raise RuntimeError("the connection was closed")
+    sql = f"COPY {quote(target)} ({columns}) FROM STDIN"
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with psycopg_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in values:
+                copy.write_row(row)
+    except driver_error as error:
+        # The same exception classes (IntegrityError, ...) SQLAlchemy raises elsewhere.
+        translated = DBAPIError.instance(sql, None, error, driver_error, dialect=connection.dialect)
+        raise translated from error
+
+
+def _postgres_upsert(connection: Connection, table: Table, rows: Sequence[Row], key: str) -> None:
+    stage = _stage(table)
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage.name} (LIKE {table.name}) "
+        "ON COMMIT DELETE ROWS"
+    )
+    _copy(connection, stage.name, table, rows)
+    names = [column.name for column in table.columns]
+    merge = postgresql.insert(table).from_select(names, select(stage))
+    connection.execute(_with_update_on_conflict(merge, table, key))
+    connection.exec_driver_sql(f"TRUNCATE {stage.name}")
+
+
+@lru_cache(maxsize=8)
+def _stage(table: Table) -> Table:
+    """A session-private copy of `table` that upserts COPY into before merging."""
+    columns = [Column(column.name, column.type) for column in table.columns]
+    return Table(f"stage_{table.name}", MetaData(), *columns)

@@ -1,0 +1,288 @@
+"""Conversions between table rows and domain dataclasses, one small function each.
+
+Enums are written as `.value` explicitly: drivers differ in how they adapt enum
+objects (psycopg writes the member name), and the stored strings must not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from ringback.domain.model import (
+    Appointment,
+    Channel,
+    Contact,
+    Direction,
+    FollowUpState,
+    NextStepKind,
+    Outcome,
+    Phone,
+    PhoneType,
+    PreferredWindow,
+    RecentTouch,
+    Status,
+    Touch,
+    Weekday,
+    utc,
+)
+
+Row = RowMapping
+Values = dict[str, Any]
+
+
+def name_key(full_name: str) -> str:
+    return full_name.casefold()
+
+
+def email_key(email: str | None) -> str | None:
+    return email.strip().lower() if email else None
+
+
+def _value(member: Channel | NextStepKind | None) -> str | None:
+    return member.value if member is not None else None
+
+
+# Contacts
+
+
+def contact_values(contact: Contact, contact_id: int) -> Values:
+    return {
+        "id": contact_id,
+        "full_name": contact.full_name,
+        "first_name": contact.first_name,
+        "name_key": name_key(contact.full_name),
+        "email": contact.email,
+        "email_key": email_key(contact.email),
+        "address": contact.address,
+        "country": contact.country,
+        "subdivision": contact.subdivision,
+        "company": contact.company,
+        "title": contact.title,
+        "segment": contact.segment,
+        "tags": list(contact.tags),
+        "fields": dict(contact.fields),
+        "owner": contact.owner,
+        "referred_by": contact.referred_by,
+        "reason": contact.reason,
+        "timezone": contact.timezone,
+        "timezone_candidates": list(contact.timezone_candidates),
+        "timezone_source": contact.timezone_source,
+        "preferred_windows": [window_json(window) for window in contact.preferred_windows],
+        "preferred_channel": _value(contact.preferred_channel),
+        "email_first": contact.email_first,
+        "personal": contact.personal,
+        "cadence": contact.cadence,
+        "created_at": contact.created_at,
+    }
+
+
+def phone_values(contact_id: int, phones: Sequence[Phone]) -> list[Values]:
+    return [
+        {
+            "contact_id": contact_id,
+            "position": position,
+            "e164": phone.e164,
+            "kind": phone.kind.value,
+            "country": phone.country,
+            "timezones": list(phone.timezones),
+        }
+        for position, phone in enumerate(phones)
+    ]
+
+
+def window_json(window: PreferredWindow) -> dict[str, Any]:
+    return {
+        "days": [day.value for day in window.days],
+        "start": window.start.isoformat(),
+        "end": window.end.isoformat(),
+    }
+
+
+def window_from_json(data: Mapping[str, Any]) -> PreferredWindow:
+    return PreferredWindow(
+        days=tuple(Weekday(day) for day in data["days"]),
+        start=time.fromisoformat(data["start"]),
+        end=time.fromisoformat(data["end"]),
+    )
+
+
+def phone_from_row(row: Row) -> Phone:
+    return Phone(
+        e164=row["e164"],
+        kind=PhoneType(row["kind"]),
+        country=row["country"],
+        timezones=tuple(row["timezones"]),
+    )
+
+
+def contact_from_row(row: Row, phones: Iterable[Phone]) -> Contact:
+    channel = row["preferred_channel"]
+    return Contact(
+        id=row["id"],
+        full_name=row["full_name"],
+        first_name=row["first_name"],
+        phones=tuple(phones),
+        email=row["email"],
+        address=row["address"],
+        country=row["country"],
+        subdivision=row["subdivision"],
+        company=row["company"],
+        title=row["title"],
+        segment=row["segment"],
+        tags=tuple(row["tags"]),
+        fields=dict(row["fields"]),
+        owner=row["owner"],
+        referred_by=row["referred_by"],
+        reason=row["reason"],
+        timezone=row["timezone"],
+        timezone_candidates=tuple(row["timezone_candidates"]),
+        timezone_source=row["timezone_source"],
+        preferred_windows=tuple(window_from_json(w) for w in row["preferred_windows"]),
+        preferred_channel=Channel(channel) if channel is not None else None,
+        email_first=row["email_first"],
+        personal=row["personal"],
+        cadence=row["cadence"],
+        created_at=row["created_at"],
+    )
+
+
+# Touches
+
+
+def touch_values(touch: Touch, touch_id: int) -> Values:
+    return {
+        "id": touch_id,
+        "contact_id": touch.contact_id,
+        "channel": touch.channel.value,
+        "direction": touch.direction.value,
+        "outcome": touch.outcome.value,
+        "at": touch.at,
+        "duration_s": touch.duration_s,
+        "notes": touch.notes,
+        "template": touch.template,
+        "user_name": touch.user,
+        "next_at": touch.next_at,
+        "next_kind": _value(touch.next_kind),
+        "phone": touch.phone,
+        "external_id": touch.external_id,
+    }
+
+
+def touch_from_row(row: Row) -> Touch:
+    next_kind = row["next_kind"]
+    return Touch(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        channel=Channel(row["channel"]),
+        direction=Direction(row["direction"]),
+        outcome=Outcome(row["outcome"]),
+        at=row["at"],
+        duration_s=row["duration_s"],
+        notes=row["notes"],
+        template=row["template"],
+        user=row["user_name"],
+        next_at=row["next_at"],
+        next_kind=NextStepKind(next_kind) if next_kind is not None else None,
+        phone=row["phone"],
+        external_id=row["external_id"],
+    )
+
+
+# Follow-up state
+
+_STATE_INSTANTS = (
+    "last_touch_at",
+    "last_outbound_at",
+    "last_conversation_at",
+    "last_response_at",
+    "last_call_at",
+    "last_voicemail_at",
+    "promised_at",
+    "appointment_at",
+    "next_due_at",
+)
+_STATE_SCALARS = (
+    "attempts",
+    "calls_unanswered_in_row",
+    "silent_calls_in_row",
+    "voicemails_unanswered",
+    "emails_unanswered",
+    "letters_unanswered",
+    "never_answered",
+    "email_bounced",
+)
+
+
+def state_values(state: FollowUpState) -> Values:
+    values: Values = {name: getattr(state, name) for name in _STATE_INSTANTS + _STATE_SCALARS}
+    values.update(
+        contact_id=state.contact_id,
+        status=state.status.value,
+        bad_numbers=list(state.bad_numbers),
+        recent=[recent_json(recent) for recent in state.recent],
+    )
+    return values
+
+
+def recent_json(recent: RecentTouch) -> dict[str, str]:
+    return {
+        "at": utc(recent.at).isoformat(),
+        "channel": recent.channel.value,
+        "outcome": recent.outcome.value,
+    }
+
+
+def recent_from_json(data: Mapping[str, str]) -> RecentTouch:
+    return RecentTouch(
+        at=utc(datetime.fromisoformat(data["at"])),
+        channel=Channel(data["channel"]),
+        outcome=Outcome(data["outcome"]),
+    )
+
+
+def state_from_row(row: Row) -> FollowUpState:
+    return FollowUpState(
+        contact_id=row["contact_id"],
+        status=Status(row["status"]),
+        bad_numbers=tuple(row["bad_numbers"]),
+        recent=tuple(recent_from_json(item) for item in row["recent"]),
+        **{name: row[name] for name in _STATE_INSTANTS + _STATE_SCALARS},
+    )
+
+
+# Appointments
+
+
+def appointment_values(appointment: Appointment) -> Values:
+    return {
+        "contact_id": appointment.contact_id,
+        "starts_at": appointment.start,
+        "ends_at": appointment.end,
+        "uid": appointment.uid,
+        "title": appointment.title,
+        "we_call": appointment.we_call,
+        "phone": appointment.phone,
+        "user_name": appointment.user,
+        "sequence": appointment.sequence,
+        "cancelled": appointment.cancelled,
+    }
+
+
+def appointment_from_row(row: Row) -> Appointment:
+    return Appointment(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        start=row["starts_at"],
+        end=row["ends_at"],
+        uid=row["uid"],
+        title=row["title"],
+        we_call=row["we_call"],
+        phone=row["phone"],
+        user=row["user_name"],
+        sequence=row["sequence"],
+        cancelled=row["cancelled"],
+    )

@@ -1,0 +1,265 @@
+"""SQLAlchemy Core repositories: the storage ports of services/ports.py.
+
+Each repository works on the connection of the unit of work that created it, so
+everything it writes commits or rolls back together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from itertools import islice
+
+from sqlalchemy import Connection, Select, func, select, update
+
+from ringback.adapters.db import convert
+from ringback.adapters.db.bulk import insert_many, reserve_ids, upsert_many
+from ringback.adapters.db.tables import (
+    appointments,
+    contact_phones,
+    contacts,
+    followup_state,
+    touches,
+)
+from ringback.domain.errors import NotFound
+from ringback.domain.model import Appointment, Contact, FollowUpState, Phone, Status, Touch
+
+# Ids per IN (...) list: far below SQLite's and PostgreSQL's bind parameter limits.
+IN_CHUNK = 1000
+LIST_PAGE = 1000
+KEY_PAGE = 10_000
+
+
+def chunks(items: Sequence[int], size: int = IN_CHUNK) -> Iterator[Sequence[int]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class SqlContactRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, contact: Contact) -> Contact:
+        (contact_id,) = self.add_many([contact])
+        return replace(contact, id=contact_id)
+
+    def add_many(self, new_contacts: Sequence[Contact]) -> list[int]:
+        ids = reserve_ids(self._connection, contacts, len(new_contacts))
+        pairs = list(zip(new_contacts, ids, strict=True))
+        insert_many(self._connection, contacts, [convert.contact_values(c, i) for c, i in pairs])
+        phone_rows = [row for c, i in pairs for row in convert.phone_values(i, c.phones)]
+        insert_many(self._connection, contact_phones, phone_rows)
+        return ids
+
+    def get(self, contact_id: int) -> Contact:
+        found = self._load(select(contacts).where(contacts.c.id == contact_id))
+        if not found:
+            raise NotFound(f"no contact with id {contact_id}")
+        return found[0]
+
+    def update(self, contact: Contact) -> None:
+        contact_id = self._require_id(contact)
+        values = convert.contact_values(contact, contact_id)
+        del values["id"]
+        result = self._connection.execute(
+            update(contacts).where(contacts.c.id == contact_id).values(values)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"no contact with id {contact_id}")
+        self._connection.execute(
+            contact_phones.delete().where(contact_phones.c.contact_id == contact_id)
+        )
+        phone_rows = convert.phone_values(contact_id, contact.phones)
+        insert_many(self._connection, contact_phones, phone_rows)
+
+    def by_phone(self, e164: str) -> list[Contact]:
+        having_number = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == e164)
+        return self._load(select(contacts).where(contacts.c.id.in_(having_number)))
+
+    def by_email(self, email: str) -> list[Contact]:
+        key = convert.email_key(email)
+        return self._load(select(contacts).where(contacts.c.email_key == key))
+
+    def search_name(self, text: str, limit: int = 20) -> list[Contact]:
+        pattern = convert.name_key(text)
+        query = (
+            select(contacts)
+            .where(contacts.c.name_key.contains(pattern, autoescape=True))
+            .order_by(contacts.c.name_key, contacts.c.id)
+            .limit(limit)
+        )
+        return self._load(query)
+
+    def count(self) -> int:
+        return self._connection.execute(select(func.count()).select_from(contacts)).scalar_one()
+
+    def _pages(self, query: Select[tuple[object, ...]], page_size: int) -> Iterator[Contact]:
+        last_id = 0
+        while page := self._load(query.where(contacts.c.id > last_id).limit(page_size)):
+            yield from page
+            last_id = page[-1].id or 0
+
+    def _load(self, query: Select[tuple[object, ...]]) -> list[Contact]:
+        rows = self._connection.execute(query).mappings().all()
+        phones = self._phones_of([row["id"] for row in rows])
+        return [convert.contact_from_row(row, phones.get(row["id"], ())) for row in rows]
+
+    def _phones_of(self, contact_ids: Sequence[int]) -> dict[int, list[Phone]]:
+        phones: dict[int, list[Phone]] = defaultdict(list)
+        for chunk in chunks(contact_ids):
+            query = (
+                select(contact_phones)
+                .where(contact_phones.c.contact_id.in_(chunk))
+                .order_by(contact_phones.c.contact_id, contact_phones.c.position)
+            )
+            for row in self._connection.execute(query).mappings():
+                phones[row["contact_id"]].append(convert.phone_from_row(row))
+        return phones
+
+    @staticmethod
+    def _require_id(contact: Contact) -> int:
+        if contact.id is None:
+            raise NotFound(f"contact {contact.full_name!r} has no id: add it first")
+        return contact.id
+
+    def identity_keys(self) -> Iterator[tuple[str, str]]:
+        """(full name, E.164 or email) for every phone and email: what imports dedupe on."""
+        with_phones = select(contacts.c.full_name, contact_phones.c.e164).join(contact_phones)
+        with_email = select(contacts.c.full_name, contacts.c.email).where(
+            contacts.c.email.is_not(None)
+        )
+        for query in (with_phones, with_email):
+            streamed = {"yield_per": KEY_PAGE}
+            rows = self._connection.execute(query, execution_options=streamed)
+            yield from ((name, key) for name, key in rows)
+
+    # Last: below this line `list` names the method, not the builtin.
+    def list(
+        self, *, segment: str | None = None, owner: str | None = None, limit: int | None = None
+    ) -> Iterator[Contact]:
+        """Contacts by id, fetched a page at a time; consume inside the unit of work."""
+        query = select(contacts).order_by(contacts.c.id)
+        if segment is not None:
+            query = query.where(contacts.c.segment == segment)
+        if owner is not None:
+            query = query.where(contacts.c.owner == owner)
+        page_size = min(limit, LIST_PAGE) if limit else LIST_PAGE
+        return islice(self._pages(query, page_size), limit)
+
+
+class SqlTouchRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, touch: Touch) -> Touch:
+        (touch_id,) = self.add_many([touch])
+        return replace(touch, id=touch_id)
+
+    def add_many(self, new_touches: Sequence[Touch]) -> list[int]:
+        ids = reserve_ids(self._connection, touches, len(new_touches))
+        rows = [convert.touch_values(t, i) for t, i in zip(new_touches, ids, strict=True)]
+        insert_many(self._connection, touches, rows)
+        return ids
+
+    def for_contact(self, contact_id: int, limit: int | None = None) -> list[Touch]:
+        query = select(touches).where(touches.c.contact_id == contact_id)
+        if limit is None:
+            return self._load(query.order_by(touches.c.at, touches.c.id))
+        latest_first = query.order_by(touches.c.at.desc(), touches.c.id.desc()).limit(limit)
+        return self._load(latest_first)[::-1]
+
+    def by_external_id(self, external_id: str) -> Touch | None:
+        found = self._load(select(touches).where(touches.c.external_id == external_id))
+        return found[0] if found else None
+
+    def count(self) -> int:
+        return self._connection.execute(select(func.count()).select_from(touches)).scalar_one()
+
+    def _load(self, query: Select[tuple[object, ...]]) -> list[Touch]:
+        rows = self._connection.execute(query).mappings()
+        return [convert.touch_from_row(row) for row in rows]
+
+
+class SqlStateRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, contact_id: int) -> FollowUpState:
+        return self.get_many([contact_id])[contact_id]
+
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, FollowUpState]:
+        """A state for every id asked; a fresh one where none was saved yet."""
+        found: dict[int, FollowUpState] = {}
+        for chunk in chunks(contact_ids):
+            query = select(followup_state).where(followup_state.c.contact_id.in_(chunk))
+            found.update((s.contact_id, s) for s in self._load(query))
+        return {i: found.get(i) or FollowUpState(contact_id=i) for i in contact_ids}
+
+    def save(self, state: FollowUpState) -> None:
+        self.save_many([state])
+
+    def save_many(self, states: Sequence[FollowUpState]) -> None:
+        """Insert or update each; when a contact appears twice, the last state wins."""
+        latest = {state.contact_id: state for state in states}
+        rows = [convert.state_values(state) for state in latest.values()]
+        upsert_many(self._connection, followup_state, rows, key="contact_id")
+
+    def due(
+        self, until: datetime, *, statuses: Sequence[Status] | None = None, limit: int | None = None
+    ) -> list[FollowUpState]:
+        due_at = followup_state.c.next_due_at
+        query = select(followup_state).where(due_at <= until)
+        if statuses is not None:
+            query = query.where(followup_state.c.status.in_([s.value for s in statuses]))
+        query = query.order_by(due_at, followup_state.c.contact_id).limit(limit)
+        return self._load(query)
+
+    def count_by_status(self) -> dict[Status, int]:
+        """Contacts per status; contacts without a saved state count as NEW."""
+        status = func.coalesce(followup_state.c.status, Status.NEW.value)
+        joined = contacts.outerjoin(followup_state, followup_state.c.contact_id == contacts.c.id)
+        query = select(status, func.count()).select_from(joined).group_by(status)
+        return {Status(name): count for name, count in self._connection.execute(query)}
+
+    def _load(self, query: Select[tuple[object, ...]]) -> list[FollowUpState]:
+        rows = self._connection.execute(query).mappings()
+        return [convert.state_from_row(row) for row in rows]
+
+
+class SqlAppointmentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, appointment: Appointment) -> Appointment:
+        values = convert.appointment_values(appointment)
+        statement = appointments.insert().values(values).returning(appointments.c.id)
+        new_id = self._connection.execute(statement).scalar_one()
+        return replace(appointment, id=new_id)
+
+    def update(self, appointment: Appointment) -> None:
+        if appointment.id is None:
+            raise NotFound("appointment has no id: add it first")
+        values = convert.appointment_values(appointment)
+        statement = update(appointments).where(appointments.c.id == appointment.id).values(values)
+        if self._connection.execute(statement).rowcount == 0:
+            raise NotFound(f"no appointment with id {appointment.id}")
+
+    def for_contact(self, contact_id: int) -> list[Appointment]:
+        query = select(appointments).where(appointments.c.contact_id == contact_id)
+        return self._load(query.order_by(appointments.c.starts_at, appointments.c.id))
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        starts_at = appointments.c.starts_at
+        query = (
+            select(appointments)
+            .where(starts_at >= start, starts_at < end, appointments.c.cancelled.is_(False))
+            .order_by(starts_at, appointments.c.id)
+        )
+        return self._load(query)
+
+    def _load(self, query: Select[tuple[object, ...]]) -> list[Appointment]:
+        rows = self._connection.execute(query).mappings()
+        return [convert.appointment_from_row(row) for row in rows]

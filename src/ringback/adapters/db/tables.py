@@ -1,0 +1,154 @@
+"""The schema, in SQLAlchemy Core. Migrations must produce exactly these tables.
+
+Enums are stored as their string values (plain VARCHAR, so adding a value needs
+no migration); instants as UTC (see UTCDateTime); small collections as JSON.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from ringback.adapters.db.coltypes import UTCDateTime
+
+# Explicit constraint names: Alembic's batch mode on SQLite can only alter named ones.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _contact_fk() -> ForeignKey:
+    return ForeignKey("contacts.id", ondelete="CASCADE")
+
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("full_name", String, nullable=False),
+    Column("first_name", String, nullable=False),
+    # Case-folded copies for lookups: SQLite's lower() only folds ASCII, so the
+    # keys are computed in Python and indexed as plain columns on both databases.
+    Column("name_key", String, nullable=False),
+    Column("email", String),
+    Column("email_key", String),
+    Column("address", Text),
+    Column("country", String),
+    Column("subdivision", String),
+    Column("company", String),
+    Column("title", String),
+    Column("segment", String),
+    Column("tags", JSON, nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("owner", String),
+    Column("referred_by", String),
+    Column("reason", Text),
+    Column("timezone", String, nullable=False),
+    Column("timezone_candidates", JSON, nullable=False),
+    Column("timezone_source", String, nullable=False),
+    Column("preferred_windows", JSON, nullable=False),
+    Column("preferred_channel", String),
+    Column("email_first", Boolean, nullable=False),
+    Column("personal", Boolean, nullable=False),
+    Column("cadence", String),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_contacts_email_key", "email_key"),
+    Index("ix_contacts_segment", "segment"),
+    Index("ix_contacts_owner", "owner"),
+)
+
+contact_phones = Table(
+    "contact_phones",
+    metadata,
+    Column("contact_id", Integer, _contact_fk(), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("e164", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("country", String),
+    Column("timezones", JSON, nullable=False),
+    Index("ix_contact_phones_e164", "e164"),
+    # Clustered on the primary key: one B-tree fewer to write per imported phone.
+    sqlite_with_rowid=False,
+)
+
+touches = Table(
+    "touches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, _contact_fk(), nullable=False),
+    Column("channel", String, nullable=False),
+    Column("direction", String, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("duration_s", Integer),
+    Column("notes", Text),
+    Column("template", String),
+    Column("user_name", String),
+    Column("next_at", UTCDateTime),
+    Column("next_kind", String),
+    Column("phone", String),
+    Column("external_id", String, unique=True),
+    Index("ix_touches_contact_id_at", "contact_id", "at"),
+)
+
+followup_state = Table(
+    "followup_state",
+    metadata,
+    Column("contact_id", Integer, _contact_fk(), primary_key=True),
+    Column("status", String, nullable=False),
+    Column("last_touch_at", UTCDateTime),
+    Column("last_outbound_at", UTCDateTime),
+    Column("last_conversation_at", UTCDateTime),
+    Column("last_response_at", UTCDateTime),
+    Column("last_call_at", UTCDateTime),
+    Column("last_voicemail_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("calls_unanswered_in_row", Integer, nullable=False),
+    Column("silent_calls_in_row", Integer, nullable=False),
+    Column("voicemails_unanswered", Integer, nullable=False),
+    Column("emails_unanswered", Integer, nullable=False),
+    Column("letters_unanswered", Integer, nullable=False),
+    Column("never_answered", Boolean, nullable=False),
+    Column("bad_numbers", JSON, nullable=False),
+    Column("email_bounced", Boolean, nullable=False),
+    Column("promised_at", UTCDateTime),
+    Column("appointment_at", UTCDateTime),
+    Column("next_due_at", UTCDateTime),
+    Column("recent", JSON, nullable=False),
+    Index("ix_followup_state_next_due_at", "next_due_at"),
+    Index("ix_followup_state_status_next_due_at", "status", "next_due_at"),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, _contact_fk(), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("uid", String, nullable=False, unique=True),
+    Column("title", String, nullable=False),
+    Column("we_call", Boolean, nullable=False),
+    Column("phone", String),
+    Column("user_name", String),
+    Column("sequence", Integer, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Index("ix_appointments_starts_at", "starts_at"),
+    Index("ix_appointments_contact_id", "contact_id"),
+)

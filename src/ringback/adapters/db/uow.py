@@ -1,0 +1,80 @@
+"""The SQL unit of work: one connection, one transaction at a time, rolled back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from ringback.adapters.db.repositories import (
+    SqlAppointmentRepository,
+    SqlContactRepository,
+    SqlStateRepository,
+    SqlTouchRepository,
+)
+from ringback.services.ports import (
+    AppointmentRepository,
+    ContactRepository,
+    StateRepository,
+    TouchRepository,
+)
+
+
+class SqlUnitOfWork:
+    """`with uow: ...; uow.commit()`. Anything not committed is rolled back on exit.
+
+    `commit()` may be called several times inside one `with` (an import commits
+    per batch); the next statement starts a new transaction. Not reentrant and
+    not shared between threads: make one per use with `sql_uow_factory`.
+    """
+
+    contacts: ContactRepository
+    touches: TouchRepository
+    states: StateRepository
+    appointments: AppointmentRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use")
+        connection = self._engine.connect()
+        self._connection = connection
+        self.contacts = SqlContactRepository(connection)
+        self.touches = SqlTouchRepository(connection)
+        self.states = SqlStateRepository(connection)
+        self.appointments = SqlAppointmentRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._active(), None
+        try:
+            connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        self._active().commit()
+
+    def rollback(self) -> None:
+        self._active().rollback()
+
+    def _active(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._connection
+
+
+def sql_uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
+    """What bootstrap hands to services: each call makes a fresh unit of work."""
+    return partial(SqlUnitOfWork, engine)

@@ -1,0 +1,56 @@
+"""The `ringback` command line: thin commands over services (PRODUCT.md §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ringback.bootstrap import App
+from ringback.cli import contacts, database, demo, touches
+from ringback.settings import Settings
+
+app = typer.Typer(
+    name="ringback",
+    help=(
+        "Ringback gets your calls returned: it remembers every touch and decides whom to "
+        "contact next, when, on which channel and with what words.\n\n"
+        "The database is SQLite in your data directory unless --db or RINGBACK_DATABASE_URL "
+        "names another (e.g. postgresql://user@host/db)."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="RINGBACK_DATABASE_URL",
+        help="Database URL, e.g. sqlite:///path/to/file.sqlite or postgresql://user@host/db.",
+        show_envvar=True,
+    ),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Folder for the default SQLite database and demo data."
+    ),
+) -> None:
+    overrides: dict[str, object] = {}
+    if db:
+        overrides["database_url"] = db
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    ctx.obj = App(Settings(**overrides))  # type: ignore[arg-type]
+
+
+contacts.register(app)
+touches.register(app)
+database.register(app)
+demo.register(app)
+
+
+def main() -> None:
+    app()
