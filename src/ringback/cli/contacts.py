@@ -62,7 +62,8 @@ def add(
     record: dict[str, str | None] = {
         "full_name": name,
         "first_name": first_name,
-        "phones": ";".join(phone) or None,
+        # one number is reported as field "phone", as the option is named
+        "phone" if len(phone) == 1 else "phones": ";".join(phone) or None,
         "email": email,
         "company": company,
         "title": title,
@@ -142,7 +143,7 @@ def _print_card(overview: ContactOverview, user_zone: str) -> None:
         ("Referred by", c.referred_by or "—"),
         ("Reason", c.reason or "—"),
         ("Segment", c.segment or "—"),
-        ("Status", f"{state.status} · {state.attempts} touches"),
+        ("Status", f"{state.status} · {len(overview.touches)} touches logged"),
         (
             "Next due",
             f"{local(state.next_due_at, user_zone)} (you) · "
