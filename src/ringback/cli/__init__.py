@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ringback.bootstrap import App
-from ringback.cli import contacts, database, demo, touches
+from ringback.cli import contacts, database, demo, touches, transfer
 from ringback.settings import Settings
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ contacts.register(app)
 touches.register(app)
 database.register(app)
 demo.register(app)
+transfer.register(app)
 
 
 def main() -> None:
