@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install dev clean
+.PHONY: demo test lint install dev clean docs
 
 $(BIN)/ringback:
 	$(PY) -m venv $(VENV)
@@ -32,3 +32,7 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate docs/cli.md from the commands' own help (a test keeps them in step).
+docs: dev
+	$(BIN)/typer ringback.cli utils docs --name ringback --title "Ringback command line" --output docs/cli.md

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from ringback.bootstrap import App
 from ringback.cli import contacts, database, demo, touches, transfer
+from ringback.cli.common import fail
 from ringback.settings import Settings
 
 app = typer.Typer(
@@ -21,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 
 
@@ -43,7 +46,13 @@ def root(
         overrides["database_url"] = db
     if data_dir:
         overrides["data_dir"] = data_dir
-    ctx.obj = App(Settings(**overrides))  # type: ignore[arg-type]
+    try:
+        ctx.obj = App(Settings(**overrides))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RINGBACK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        fail(f"bad setting — {problems}")
 
 
 contacts.register(app)
