@@ -10,7 +10,16 @@ import pytest
 
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.errors import NotFound
-from ringback.domain.model import Channel, Contact, Phone, PhoneType, PreferredWindow, Weekday
+from ringback.domain.model import (
+    Channel,
+    Contact,
+    FollowUpState,
+    Phone,
+    PhoneType,
+    PreferredWindow,
+    Status,
+    Weekday,
+)
 
 UowFactory = Callable[[], SqlUnitOfWork]
 CREATED = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
@@ -226,3 +235,16 @@ def test_identity_keys_list_every_number_and_email_with_the_name(uow_factory: Uo
     assert keys == sorted(
         [(name, "+12125550101"), (name, "+18085550102"), (name, "Alice.Muller@Example.COM")]
     )
+
+
+def test_add_imported_stores_each_contact_with_a_new_state_due_then(
+    uow_factory: UowFactory,
+) -> None:
+    due_at = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    with uow_factory() as uow:
+        ids = uow.contacts.add_imported([alice(), replace(alice(), full_name="Bo")], due_at)  # type: ignore[attr-defined]
+        uow.commit()
+    with uow_factory() as uow:
+        assert [uow.contacts.get(i).full_name for i in ids] == [alice().full_name, "Bo"]
+        states = uow.states.get_many(ids)
+    assert states == {i: FollowUpState(i, status=Status.NEW, next_due_at=due_at) for i in ids}

@@ -38,6 +38,10 @@ class FakeContacts:
             raise NotFound(f"no contact with id {contact_id}")
         return copy.deepcopy(self.store.contacts[contact_id])
 
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
+        found = self.store.contacts
+        return {i: copy.deepcopy(found[i]) for i in contact_ids if i in found}
+
     def update(self, contact: Contact) -> None:
         assert contact.id is not None
         self.store.contacts[contact.id] = copy.deepcopy(contact)
@@ -128,6 +132,20 @@ class FakeStates:
         ]
         found.sort(key=lambda s: s.next_due_at or until)
         return copy.deepcopy(found[:limit])
+
+    def booked(self, until: datetime) -> list[FollowUpState]:
+        due = self.due(until)
+        return [
+            s
+            for s in due
+            if any(b is not None and b <= until for b in (s.appointment_at, s.promised_at))
+        ]
+
+    def count_due(self, until: datetime) -> dict[Status, int]:
+        counts: dict[Status, int] = {}
+        for state in self.due(until):
+            counts[state.status] = counts.get(state.status, 0) + 1
+        return counts
 
     def count_by_status(self) -> dict[Status, int]:
         counts: dict[Status, int] = {}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import phonenumbers
 import pytest
 from phonenumbers import timezone as pn_timezone
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import PhoneType
-from ringback.domain.phone import canonical_zone, lookup_key, parse_phone
+from ringback.domain.phone import _region_and_type, canonical_zone, lookup_key, parse_phone
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,62 @@ def test_invalid_numbers_name_the_field(raw: str) -> None:
 def test_lookup_key_accepts_any_format_and_rejects_words() -> None:
     assert lookup_key("212.555.0142") == "+12125550142"
     assert lookup_key("Alice") is None
+
+
+def _reference(raw: str, region: str) -> tuple[str, str | None, int] | None:
+    """What parse_phone must agree with: libphonenumber's public API, step by step."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, phonenumbers.region_code_for_number(number), kind
+
+
+def _sample_numbers() -> list[tuple[str, str]]:
+    """Example numbers of every type of every region, and near misses of each."""
+    samples: list[tuple[str, str]] = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in phonenumbers.PhoneNumberType.values():
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            samples += [(e164, "US"), (national, region), (e164[:-1], "US"), (e164 + "7", "US")]
+            samples.append((e164[:-2] + e164[-1] + e164[-2], "US"))
+    randomly = random.Random(5)
+    for code in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE):
+        samples += [(f"+{code} 555 0100 {digits}", "US") for digits in ("", "1", "12", "123")]
+        for _ in range(40 if code == 1 else 10):
+            digits = "".join(randomly.choices("0123456789", k=randomly.randint(6, 12)))
+            samples.append((f"+{code}{digits}", "US"))
+    return samples
+
+
+def test_parse_phone_agrees_with_libphonenumber_on_every_region_and_type() -> None:
+    samples = _sample_numbers()
+    assert len(samples) > 5000
+    for raw, region in samples:
+        expected = _reference(raw, region)
+        try:
+            phone = parse_phone(raw, region)
+        except InvalidField:
+            assert expected is None, raw
+            continue
+        assert expected is not None, raw
+        e164, country, _ = expected
+        assert (phone.e164, phone.country) == (e164, country), raw
+
+
+def test_region_and_type_are_libphonenumbers_own() -> None:
+    for raw, region in _sample_numbers():
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        expected = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
+        assert _region_and_type(number) == expected, raw

@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from ringback.bootstrap import App
-from ringback.cli import contacts, database, demo, touches, transfer
+from ringback.cli import contacts, database, demo, plan, touches, transfer
 from ringback.cli.common import fail
 from ringback.settings import Settings
 
@@ -59,6 +59,7 @@ contacts.register(app)
 touches.register(app)
 database.register(app)
 demo.register(app)
+plan.register(app)
 transfer.register(app)
 
 

@@ -6,12 +6,16 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import typer
-from rich.table import Table
 
 from ringback.bootstrap import App
-from ringback.cli.common import app_of, console, local, user_errors
+from ringback.cli.common import app_of, console, user_errors
+from ringback.cli.plan import deferred_line, local_midnight, plan_table
+from ringback.domain.planner import DAY
 from ringback.services.demo import seed_demo
+from ringback.services.plan import plan_range
 from ringback.settings import Settings
+
+TODAY_SHOWN = 15
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +41,14 @@ def demo(
     _summary(app, now)
 
 
+def _today(app: App, now: datetime) -> None:
+    """Today's plan (R18), the first items of it, as `ringback today` shows it."""
+    start = local_midnight(now, app.settings.user_timezone)
+    day = plan_range(app.uow_factory(), start, start + DAY)
+    console.print(plan_table(day, f"Today's plan (first {TODAY_SHOWN})", limit=TODAY_SHOWN))
+    console.print(deferred_line(day))
+
+
 def _demo_app(app: App) -> App:
     if app.settings.database_url:
         return app
@@ -53,26 +65,12 @@ def _summary(app: App, now: datetime) -> None:
         contacts = list(uow.contacts.list())
         statuses = uow.states.count_by_status()
         touches = uow.touches.count()
-        due = uow.states.due(now, limit=10)
-        names = {c.id: c for c in contacts}
     zones = Counter(c.timezone for c in contacts)
     console.print(
         f"[bold]{len(contacts)}[/] contacts in {len({c.country for c in contacts})} countries "
         f"and {len(zones)} time zones, [bold]{touches}[/] touches logged."
     )
     console.print("By status: " + ", ".join(f"{s.value} {n}" for s, n in sorted(statuses.items())))
-    table = Table(title="Due now (first 10)", title_justify="left")
-    for column in ("Who", "Company", "Their time", "Status", "Touches"):
-        table.add_column(column)
-    for state in due:
-        c = names[state.contact_id]
-        table.add_row(
-            c.full_name,
-            c.company or "",
-            local(now, c.timezone, "%a %H:%M %Z"),
-            state.status.value,
-            str(state.attempts),
-        )
-    console.print(table)
+    _today(app, now)
     console.print(f"Database: {app.database_url}")
     console.print(f"Try: ringback --db {app.database_url} show {contacts[0].id}")

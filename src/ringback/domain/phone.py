@@ -10,8 +10,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
-from phonenumbers.phonenumberutil import is_number_type_geographical
+from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberType
+from phonenumbers.phonenumberutil import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    _number_type_helper,
+    is_number_type_geographical,
+    national_significant_number,
+)
+from phonenumbers.re_util import re_compile
 from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from ringback.domain.errors import InvalidField
@@ -31,6 +37,10 @@ _LEGACY_ZONES = {
 }
 _UNKNOWN_ZONE = "Etc/Unknown"
 
+# Keep every compiled metadata pattern (a few hundred): otherwise each match first
+# goes through the re module's bounded cache, a sizeable part of validating a number.
+phonenumbers.enable_pattern_cache()
+
 
 def canonical_zone(name: str) -> str:
     return _LEGACY_ZONES.get(name, name)
@@ -49,17 +59,55 @@ def parse_phone(
         raise InvalidField(field, f"{raw!r} is not a phone number ({exc._msg})") from None
     # The number's type is what validation computes; asking for it once serves both
     # validation and the zone lookup, which keeps bulk imports near parsing speed.
-    number_type = phonenumbers.number_type(number)
+    country, number_type = _region_and_type(number)
     if number_type == PhoneNumberType.UNKNOWN:
         raise InvalidField(field, f"{raw!r} is not a valid phone number")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    country = phonenumbers.region_code_for_number(number)
     country_code = number.country_code or 0
     if is_number_type_geographical(number_type, country_code):
         zones = _zones_for_digits(e164[1 : 1 + TIMEZONE_LONGEST_PREFIX])
     else:
         zones = _zones_for_country_code(country_code)
     return Phone(e164=e164, kind=kind, country=country, timezones=zones)
+
+
+def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
+    """`region_code_for_number(number)` and `number_type(number)`, computing the type once.
+
+    Both calls would find the region, and for calling codes shared by several
+    regions (+1) finding it may already mean computing the type.
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0)
+    if regions is None or len(regions) == 1:
+        region = regions[0] if regions else None
+        return region, _number_type(number, region)
+    national_number = national_significant_number(number)
+    for region in regions:  # as phonenumberutil._region_code_for_number_from_list
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if re_compile(metadata.leading_digits).match(national_number):
+                return region, _number_type(number, region)
+            continue
+        number_type = _number_type_helper(national_number, metadata)
+        if number_type != PhoneNumberType.UNKNOWN:
+            return region, number_type
+    return None, PhoneNumberType.UNKNOWN
+
+
+def _number_type(number: PhoneNumber, region: str | None) -> int:
+    """`phonenumbers.number_type(number)` for the number's already known region.
+
+    number_type() would look the region up again, and for the regions sharing +1
+    that lookup validates the number once more.
+    """
+    if region is None or number.country_code is None:
+        return PhoneNumberType.UNKNOWN
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code, region)
+    if metadata is None:
+        return PhoneNumberType.UNKNOWN
+    return _number_type_helper(national_significant_number(number), metadata)
 
 
 @lru_cache(maxsize=65536)

@@ -39,6 +39,7 @@ DAY = timedelta(days=1)
 LOAD_STEP = timedelta(minutes=15)
 LOAD_PENALTY = 0.4
 FIXED_TIME_TIERS = frozenset({Tier.APPOINTMENT, Tier.PROMISED})
+NOT_RANKED = "due, ranked below the work examined for this plan; rolls forward to the next plan"
 STOPPED_BY = {"R11": "R11: missed (no working number or email)", "R12": "R12: do not contact"}
 
 
@@ -91,11 +92,15 @@ class Plan:
     items: tuple[PlanItem, ...]
     deferred: tuple[Deferral, ...] = ()
     stopped: dict[str, int] = field(default_factory=dict)
+    not_ranked: int = 0  # due work a storage preselection left out (R18), rolls forward
 
     @property
     def deferred_counts(self) -> dict[str, int]:
-        """How many items were deferred, by rule and reason."""
-        return dict(Counter(f"{d.rule}: {d.reason}" for d in self.deferred))
+        """How many items were deferred, by rule and reason (R18: never silently)."""
+        counts = Counter(f"{d.rule}: {d.reason}" for d in self.deferred)
+        if self.not_ranked:
+            counts[f"R18: {NOT_RANKED}"] += self.not_ranked
+        return dict(counts)
 
 
 class _Candidate(NamedTuple):

@@ -69,6 +69,14 @@ class ContactKeySource(Protocol):
         """(full name, E.164 or email) for every phone and email of every contact."""
 
 
+@runtime_checkable
+class ContactImportSink(Protocol):
+    """Optional capability of a contact repository: imported contacts in one go."""
+
+    def add_imported(self, new_contacts: Sequence[Contact], due_at: datetime) -> list[int]:
+        """add_many, each with a NEW follow-up state due at `due_at`; the new ids."""
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -269,12 +277,20 @@ class _BatchWriter:
         with self.uow_factory() as uow:
             fresh = self.seen.fresh(batch, uow)
             if fresh and not self.dry_run:
-                ids = uow.contacts.add_many(fresh)
-                due_now = [FollowUpState(i, status=Status.NEW, next_due_at=self.now) for i in ids]
-                uow.states.save_many(due_now)
+                self._add(fresh, uow)
                 uow.commit()
         self.report.imported += len(fresh)
         self.report.skipped += len(batch) - len(fresh)
+
+    def _add(self, fresh: list[Contact], uow: UnitOfWork) -> None:
+        contacts = uow.contacts
+        if isinstance(contacts, ContactImportSink):  # states are new: no upsert needed
+            contacts.add_imported(fresh, self.now)
+            return
+        ids = contacts.add_many(fresh)
+        uow.states.save_many(
+            [FollowUpState(i, status=Status.NEW, next_due_at=self.now) for i in ids]
+        )
 
 
 class _Seen:

@@ -24,6 +24,9 @@ class ContactRepository(Protocol):
     def get(self, contact_id: int) -> Contact:
         """Raise NotFound when there is no such contact."""
 
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
+        """The contacts with these ids that exist, by id."""
+
     def update(self, contact: Contact) -> None: ...
 
     def by_phone(self, e164: str) -> list[Contact]:
@@ -70,6 +73,12 @@ class StateRepository(Protocol):
         self, until: datetime, *, statuses: Sequence[Status] | None = None, limit: int | None = None
     ) -> list[FollowUpState]:
         """States with next_due_at <= until, earliest first."""
+
+    def booked(self, until: datetime) -> list[FollowUpState]:
+        """States with an appointment or promised call-back at or before `until`."""
+
+    def count_due(self, until: datetime) -> dict[Status, int]:
+        """How many states are due at or before `until`, per status."""
 
     def count_by_status(self) -> dict[Status, int]: ...
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from ringback.domain.model import Appointment, FollowUpState, NextStepKind, Touch
 from ringback.domain.state import advance
 from ringback.domain.touches import check_touch, implied_next_kind
+from ringback.services.cadences import default_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import UnitOfWork
 
@@ -41,12 +42,12 @@ def record_touch(uow: UnitOfWork, touch: Touch) -> Logged:
         earlier = uow.touches.by_external_id(touch.external_id)
         if earlier is not None:
             return Logged(earlier, uow.states.get(earlier.contact_id), duplicate=True)
-    uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
+    contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
     state = uow.states.get(touch.contact_id)
     touch = replace(touch, next_kind=implied_next_kind(touch))
     check_touch(touch, state)
     saved = uow.touches.add(touch)
-    new_state = advance(state, saved)
+    new_state = advance(state, saved, default_cadence_for(contact), contact=contact)
     uow.states.save(new_state)
     appointment = _book_if_appointment(uow, saved)
     return Logged(saved, new_state, appointment)

@@ -56,6 +56,25 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Row]) -> No
         _sqlite_execute_many(connection, table, None, rows)
 
 
+def insert_copies(
+    connection: Connection, table: Table, template: Row, key: str, keys: Sequence[Any]
+) -> None:
+    """INSERT one row per value of `keys`: `template` with its `key` column set to it.
+
+    The template's values are converted once, not once per row.
+    """
+    if not keys:
+        return
+    (converted,) = _converted([template], table, connection.dialect)
+    position = _conversions(table, connection.dialect)[0].index(key)
+    before, after = converted[:position], converted[position + 1 :]
+    rows = [(*before, value, *after) for value in keys]
+    if connection.dialect.name == "postgresql":
+        _copy_converted(connection, table.name, table, rows)
+    else:
+        connection.exec_driver_sql(_sqlite_sql(table, None, connection.dialect), rows)
+
+
 def upsert_many(connection: Connection, table: Table, rows: Sequence[Row], key: str) -> None:
     """INSERT every row, or UPDATE all its other columns when `key` already exists."""
     if not rows:
@@ -73,12 +92,20 @@ def _converted(rows: Sequence[Row], table: Table, dialect: Dialect) -> list[tupl
     names, conversions = _conversions(table, dialect)
     pick = itemgetter(*names)
     converted = []
+    # Imports repeat values (every row's created_at is the same instant): a value
+    # identical to the previous one in its column reuses that one's conversion.
+    last_in: list[Any] = [None] * len(conversions)
+    last_out: list[Any] = [None] * len(conversions)
     for row in rows:
         values = list(pick(row))
         try:
-            for index, convert in conversions:
-                if values[index] is not None:  # None is stored as NULL, whatever the type
-                    values[index] = convert(values[index])
+            for slot, (index, convert) in enumerate(conversions):
+                value = values[index]
+                if value is None:  # None is stored as NULL, whatever the type
+                    continue
+                if value is not last_in[slot]:
+                    last_in[slot], last_out[slot] = value, convert(value)
+                values[index] = last_out[slot]
         except Exception as error:
             # What SQLAlchemy raises for a value its column type refuses.
             sql = f"bulk write to {table.name}"
@@ -143,9 +170,14 @@ def _with_update_on_conflict(
 
 
 def _copy(connection: Connection, target: str, table: Table, rows: Sequence[Row]) -> None:
+    _copy_converted(connection, target, table, _converted(rows, table, connection.dialect))
+
+
+def _copy_converted(
+    connection: Connection, target: str, table: Table, values: Sequence[tuple[Any, ...]]
+) -> None:
     quote = connection.dialect.identifier_preparer.quote
     columns = ", ".join(quote(column.name) for column in table.columns)
-    values = _converted(rows, table, connection.dialect)
     if not connection.in_transaction():
         connection.begin()  # the COPY goes around SQLAlchemy, which must still commit it
     psycopg_connection = connection.connection.driver_connection

@@ -12,11 +12,12 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import Connection, Select, func, select, update
+from sqlalchemy import Connection, Select, func, or_, select, update
 
 from ringback.adapters.db import convert
-from ringback.adapters.db.bulk import insert_many, reserve_ids, upsert_many
+from ringback.adapters.db.bulk import insert_copies, insert_many, reserve_ids, upsert_many
 from ringback.adapters.db.tables import (
+    BOOKED,
     appointments,
     contact_phones,
     contacts,
@@ -54,11 +55,26 @@ class SqlContactRepository:
         insert_many(self._connection, contact_phones, phone_rows)
         return ids
 
+    def add_imported(self, new_contacts: Sequence[Contact], due_at: datetime) -> list[int]:
+        """add_many, each with a NEW follow-up state due at `due_at` (ContactImportSink)."""
+        ids = self.add_many(new_contacts)
+        template = convert.state_values(FollowUpState(0, status=Status.NEW, next_due_at=due_at))
+        insert_copies(self._connection, followup_state, template, "contact_id", ids)
+        return ids
+
     def get(self, contact_id: int) -> Contact:
         found = self._load(select(contacts).where(contacts.c.id == contact_id))
         if not found:
             raise NotFound(f"no contact with id {contact_id}")
         return found[0]
+
+    def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
+        """The contacts with these ids that exist, by id (IN lists in chunks)."""
+        found: dict[int, Contact] = {}
+        for chunk in chunks(contact_ids):
+            loaded = self._load(select(contacts).where(contacts.c.id.in_(chunk)))
+            found.update((c.id, c) for c in loaded if c.id is not None)
+        return found
 
     def update(self, contact: Contact) -> None:
         contact_id = self._require_id(contact)
@@ -216,6 +232,23 @@ class SqlStateRepository:
             query = query.where(followup_state.c.status.in_([s.value for s in statuses]))
         query = query.order_by(due_at, followup_state.c.contact_id).limit(limit)
         return self._load(query)
+
+    def booked(self, until: datetime) -> list[FollowUpState]:
+        """States with an appointment or promised call-back at or before `until` (R3, R4)."""
+        state = followup_state.c
+        booked = or_(state.appointment_at <= until, state.promised_at <= until)
+        query = select(followup_state).where(state.next_due_at <= until, BOOKED, booked)
+        return self._load(query.order_by(state.next_due_at, state.contact_id))
+
+    def count_due(self, until: datetime) -> dict[Status, int]:
+        """How many states are due at or before `until`, per status (index only)."""
+        state = followup_state.c
+        query = (
+            select(state.status, func.count())
+            .where(state.next_due_at <= until)
+            .group_by(state.status)
+        )
+        return {Status(name): count for name, count in self._connection.execute(query)}
 
     def count_by_status(self) -> dict[Status, int]:
         """Contacts per status; contacts without a saved state count as NEW."""

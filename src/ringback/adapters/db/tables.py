@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
 )
 
 from ringback.adapters.db.coltypes import UTCDateTime
@@ -133,6 +134,17 @@ followup_state = Table(
     Column("recent", JSON, nullable=False),
     Index("ix_followup_state_next_due_at", "next_due_at"),
     Index("ix_followup_state_status_next_due_at", "status", "next_due_at"),
+)
+
+# The planner reads booked states first (R3, R4, R18): a partial index keeps them apart.
+BOOKED = or_(
+    followup_state.c.appointment_at.is_not(None), followup_state.c.promised_at.is_not(None)
+)
+Index(
+    "ix_followup_state_booked",
+    followup_state.c.next_due_at,
+    sqlite_where=BOOKED,
+    postgresql_where=BOOKED,
 )
 
 appointments = Table(
