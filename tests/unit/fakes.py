@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from ringback.domain.cadence import Cadence
 from ringback.domain.errors import NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 
@@ -18,6 +19,8 @@ class _Store:
         self.touches: list[Touch] = []
         self.states: dict[int, FollowUpState] = {}
         self.appointments: dict[int, Appointment] = {}
+        self.cadences: dict[str, Cadence] = {}
+        self.segment_cadences: dict[str, str] = {}
 
 
 class FakeContacts:
@@ -176,6 +179,26 @@ class FakeAppointments:
         return [a for a in found if start <= a.start < end and not a.cancelled]
 
 
+class FakeCadences:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def save(self, cadence: Cadence, at: datetime) -> None:
+        self.store.cadences[cadence.key] = cadence
+
+    def get(self, key: str) -> Cadence | None:
+        return self.store.cadences.get(key)
+
+    def list(self) -> list[Cadence]:
+        return [self.store.cadences[k] for k in sorted(self.store.cadences)]
+
+    def assign_segment(self, segment: str, key: str) -> None:
+        self.store.segment_cadences[segment] = key
+
+    def segments(self) -> dict[str, str]:
+        return dict(self.store.segment_cadences)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -193,6 +216,7 @@ class FakeUnitOfWork:
         self.touches = FakeTouches(self.working)
         self.states = FakeStates(self.working)
         self.appointments = FakeAppointments(self.working)
+        self.cadences = FakeCadences(self.working)
 
     def __exit__(
         self,

@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from ringback.bootstrap import App
-from ringback.cli import contacts, database, demo, plan, touches, transfer
+from ringback.cli import cadence, contacts, database, demo, plan, touches, transfer
 from ringback.cli.common import fail
 from ringback.settings import Settings
 
@@ -61,6 +61,7 @@ database.register(app)
 demo.register(app)
 plan.register(app)
 transfer.register(app)
+cadence.register(app)
 
 
 def main() -> None:

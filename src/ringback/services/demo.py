@@ -28,6 +28,7 @@ from ringback.domain.model import (
     utc,
 )
 from ringback.domain.phone import parse_phone
+from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import UnitOfWork
 from ringback.services.touches import record_touch
@@ -143,9 +144,10 @@ def seed_demo(uow_factory: UowFactory, now: datetime, count: int = 200, seed: in
     with uow_factory() as uow:
         if uow.contacts.count():
             raise DemoNotEmpty("the database already has contacts; the demo needs an empty one")
+        cadence_for = stored_cadence_for(uow)
         for index in range(count):
             contact = uow.contacts.add(_contact(rng, index, now))
-            _history(uow, rng, contact, now)
+            _history(uow, rng, contact, now, cadence_for)
         uow.commit()
     return count
 
@@ -211,7 +213,9 @@ def _national_length(country: str, prefix: str) -> int:
 Story = Callable[[random.Random, datetime], list[tuple[int, Outcome, Channel]]]
 
 
-def _history(uow: UnitOfWork, rng: random.Random, contact: Contact, now: datetime) -> None:
+def _history(
+    uow: UnitOfWork, rng: random.Random, contact: Contact, now: datetime, cadence_for: CadenceFor
+) -> None:
     assert contact.id is not None
     uow.states.save(FollowUpState(contact_id=contact.id, status=Status.NEW, next_due_at=now))
     zone = ZoneInfo(contact.timezone)
@@ -225,7 +229,7 @@ def _history(uow: UnitOfWork, rng: random.Random, contact: Contact, now: datetim
         at = _business_instant(rng, day, zone)
         if at >= now:
             break
-        record_touch(uow, _touch(contact, channel, outcome, at, rng))
+        record_touch(uow, _touch(contact, channel, outcome, at, rng), cadence_for)
 
 
 def _business_instant(rng: random.Random, day: datetime, zone: ZoneInfo) -> datetime:

@@ -20,7 +20,7 @@ from ringback.domain.planner import DAY, Plan, build_plan
 from ringback.domain.policy import DEFAULT_POLICY, Policy
 from ringback.domain.state import reassess
 from ringback.domain.timing import TimingModel
-from ringback.services.cadences import CadenceFor, default_cadence_for
+from ringback.services.cadences import CadenceFor, load_cadence_for, stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 
@@ -46,14 +46,17 @@ def plan_range(
     user: str | None = None,
     policy: Policy = DEFAULT_POLICY,
     *,
-    cadence_for: CadenceFor = default_cadence_for,
+    cadence_for: CadenceFor | None = None,
     timing: TimingModel | None = None,
 ) -> Plan:
     """The ordered plan for [start, end) within `capacity` per day (R14, R18).
 
-    `user` keeps that user's contacts and the unowned ones.
+    `user` keeps that user's contacts and the unowned ones. Without `cadence_for`,
+    contacts follow the stored cadences (read once for the whole plan).
     """
     start, end = utc(start), utc(end)
+    if cadence_for is None:
+        cadence_for = load_cadence_for(uow_factory)
     per_day = capacity or policy.daily_capacity
     wanted = per_day * max(1, -(-(end - start) // DAY))
     limit, planned = wanted * OVERSAMPLE, -1
@@ -113,13 +116,14 @@ def why(
     default_region: str,
     policy: Policy = DEFAULT_POLICY,
     *,
-    cadence_for: CadenceFor = default_cadence_for,
+    cadence_for: CadenceFor | None = None,
 ) -> Why:
     """The rule trace of a contact's next action as of `at`: what set it, moved it, refused it."""
     with uow_factory() as uow:
         contact = find_contact(uow, ref, default_region)
         assert contact.id is not None
         state = uow.states.get(contact.id)
+        cadence_for = cadence_for or stored_cadence_for(uow)
     explanation = explain_next(cadence_for(contact), contact, state, policy, utc(at))
     return Why(contact, state, explanation, utc(at))
 
@@ -130,14 +134,14 @@ def set_preferences(
     windows: Sequence[PreferredWindow],
     default_region: str,
     *,
-    cadence_for: CadenceFor = default_cadence_for,
+    cadence_for: CadenceFor | None = None,
 ) -> tuple[Contact, FollowUpState]:
     """Store the contact's stated windows (R4; empty clears them) and reassess its state."""
     with uow_factory() as uow:
         contact = find_contact(uow, ref, default_region)
         updated = replace(contact, preferred_windows=tuple(windows))
         uow.contacts.update(updated)
-        state = _reassessed(uow, updated, cadence_for)
+        state = _reassessed(uow, updated, cadence_for or stored_cadence_for(uow))
         uow.commit()
     return updated, state
 

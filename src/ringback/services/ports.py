@@ -11,6 +11,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 
 
@@ -94,11 +95,28 @@ class AppointmentRepository(Protocol):
         """Appointments not cancelled whose start lies in [start, end)."""
 
 
+class CadenceRepository(Protocol):
+    def save(self, cadence: Cadence, at: datetime) -> None:
+        """Insert or replace the cadence with this key."""
+
+    def get(self, key: str) -> Cadence | None: ...
+
+    def list(self) -> list[Cadence]:
+        """Every stored cadence, by key."""
+
+    def assign_segment(self, segment: str, key: str) -> None:
+        """The cadence contacts of `segment` follow when they name none (insert or update)."""
+
+    def segments(self) -> dict[str, str]:
+        """Cadence key by segment."""
+
+
 class UnitOfWork(Protocol):
     contacts: ContactRepository
     touches: TouchRepository
     states: StateRepository
     appointments: AppointmentRepository
+    cadences: CadenceRepository
 
     def __enter__(self) -> Self: ...
 

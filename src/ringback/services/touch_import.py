@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ringback.domain.errors import InvalidField, NotFound, RuleRefusal
 from ringback.domain.model import NextStepKind, Outcome, Touch
 from ringback.domain.touch_input import touch_from_record
+from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.importing import (
     DEFAULT_BATCH,
@@ -146,9 +147,10 @@ def _log_batch(
 ) -> None:
     logged = skipped = 0
     with uow_factory() as uow:
+        cadence_for = stored_cadence_for(uow)
         for item in batch:
             try:
-                duplicate = record_touch(uow, item.touch).duplicate
+                duplicate = record_touch(uow, item.touch, cadence_for).duplicate
             except InvalidField as exc:
                 _reject(sink, report, item.row, item.values, exc.at_row(item.row))
                 continue

@@ -9,7 +9,7 @@ from datetime import timedelta
 from ringback.domain.model import Appointment, FollowUpState, NextStepKind, Touch
 from ringback.domain.state import advance
 from ringback.domain.touches import check_touch, implied_next_kind
-from ringback.services.cadences import default_cadence_for
+from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import UnitOfWork
 
@@ -36,8 +36,11 @@ def log_touch(uow_factory: UowFactory, touch: Touch) -> Logged:
     return logged
 
 
-def record_touch(uow: UnitOfWork, touch: Touch) -> Logged:
-    """The body of log_touch inside a caller's unit of work (batch imports use it)."""
+def record_touch(uow: UnitOfWork, touch: Touch, cadence_for: CadenceFor | None = None) -> Logged:
+    """The body of log_touch inside a caller's unit of work (batch imports use it).
+
+    Without `cadence_for` the stored cadences are read; a batch passes them once.
+    """
     if touch.external_id is not None:
         earlier = uow.touches.by_external_id(touch.external_id)
         if earlier is not None:
@@ -47,7 +50,8 @@ def record_touch(uow: UnitOfWork, touch: Touch) -> Logged:
     touch = replace(touch, next_kind=implied_next_kind(touch))
     check_touch(touch, state)
     saved = uow.touches.add(touch)
-    new_state = advance(state, saved, default_cadence_for(contact), contact=contact)
+    cadence = (cadence_for or stored_cadence_for(uow))(contact)
+    new_state = advance(state, saved, cadence, contact=contact)
     uow.states.save(new_state)
     appointment = _book_if_appointment(uow, saved)
     return Logged(saved, new_state, appointment)

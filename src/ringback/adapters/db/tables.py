@@ -164,3 +164,20 @@ appointments = Table(
     Index("ix_appointments_starts_at", "starts_at"),
     Index("ix_appointments_contact_id", "contact_id"),
 )
+
+# User-defined cadences (issue 3): the definition is cadence_to_dict's plain data.
+cadences = Table(
+    "cadences",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("definition", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The cadence each segment follows when a contact names none of its own.
+segment_cadences = Table(
+    "segment_cadences",
+    metadata,
+    Column("segment", String, primary_key=True),
+    Column("cadence_key", String, nullable=False),
+)

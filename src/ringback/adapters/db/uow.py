@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
     SqlContactRepository,
@@ -17,6 +18,7 @@ from ringback.adapters.db.repositories import (
 )
 from ringback.services.ports import (
     AppointmentRepository,
+    CadenceRepository,
     ContactRepository,
     StateRepository,
     TouchRepository,
@@ -35,6 +37,7 @@ class SqlUnitOfWork:
     touches: TouchRepository
     states: StateRepository
     appointments: AppointmentRepository
+    cadences: CadenceRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -49,6 +52,7 @@ class SqlUnitOfWork:
         self.touches = SqlTouchRepository(connection)
         self.states = SqlStateRepository(connection)
         self.appointments = SqlAppointmentRepository(connection)
+        self.cadences = SqlCadenceRepository(connection)
         return self
 
     def __exit__(
