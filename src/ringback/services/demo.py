@@ -229,7 +229,13 @@ def _history(
         at = _business_instant(rng, day, zone)
         if at >= now:
             break
-        record_touch(uow, _touch(contact, channel, outcome, at, rng), cadence_for)
+        record_touch(uow, _touch(contact, channel, outcome, at, rng, now), cadence_for)
+
+
+def _ahead(at: datetime, now: datetime, rng: random.Random) -> datetime:
+    """A next step booked at the touch's weekday and hour, in a week still to come."""
+    weeks = (now - at).days // 7 + 1 + rng.randint(0, 1)
+    return at + timedelta(weeks=weeks)
 
 
 def _business_instant(rng: random.Random, day: datetime, zone: ZoneInfo) -> datetime:
@@ -241,7 +247,12 @@ def _business_instant(rng: random.Random, day: datetime, zone: ZoneInfo) -> date
 
 
 def _touch(
-    contact: Contact, channel: Channel, outcome: Outcome, at: datetime, rng: random.Random
+    contact: Contact,
+    channel: Channel,
+    outcome: Outcome,
+    at: datetime,
+    rng: random.Random,
+    now: datetime,
 ) -> Touch:
     assert contact.id is not None
     inbound = outcome in (Outcome.CALLBACK_RECEIVED, Outcome.REPLIED, Outcome.INBOUND_EMAIL)
@@ -250,11 +261,9 @@ def _touch(
         next_kind = rng.choice(
             (NextStepKind.APPOINTMENT, NextStepKind.CALL_BACK, NextStepKind.NONE)
         )
-        next_at = (
-            None if next_kind is NextStepKind.NONE else at + timedelta(days=rng.randint(5, 12))
-        )
+        next_at = None if next_kind is NextStepKind.NONE else _ahead(at, now, rng)
     elif outcome in (Outcome.CALL_LATER, Outcome.MEETING_BOOKED):
-        next_at = at + timedelta(days=rng.randint(3, 10))
+        next_at = _ahead(at, now, rng)
     return Touch(
         contact_id=contact.id,
         channel=channel,
