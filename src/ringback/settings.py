@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +44,28 @@ class Settings(BaseSettings):
         description="IANA time zone of the user, for showing times in both clocks.",
     )
 
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs the web app's session cookies. Empty: one is generated and "
+            "kept in data_dir/session_secret. Several app instances must share one."
+        ),
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Send the session cookie over HTTPS only (set it behind an HTTPS proxy).",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins allowed per user name and address within the window.",
+    )
+    login_window_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="The window, in minutes, over which failed sign-ins are counted.",
+    )
+
     @field_validator("default_region")
     @classmethod
     def _known_region(cls, value: str) -> str:
@@ -51,6 +73,15 @@ class Settings(BaseSettings):
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError(f"unknown region {value!r} (use an ISO code such as US, GB, DE)")
         return region
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("needs at least 32 random characters (or leave it empty)")
+        return value
 
     @field_validator("user_timezone")
     @classmethod

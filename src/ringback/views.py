@@ -1,4 +1,5 @@
-"""Public shapes of domain objects as plain JSON-ready dicts (CLI `--json`, later the API)."""
+"""Public shapes of domain objects as plain JSON-ready dicts: the CLI's `--json` and
+the REST API print exactly these (web/api/schemas.py documents them for OpenAPI)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from ringback.domain.model import Appointment, Contact, FollowUpState, Touch
+from ringback.domain.planner import Plan, PlanItem
+from ringback.domain.trace import Decision
+from ringback.services.plan import Why
 
 
 def iso(value: datetime | None) -> str | None:
@@ -66,6 +70,7 @@ def touch_public(touch: Touch) -> dict[str, Any]:
         "user": touch.user,
         "next_at": iso(touch.next_at),
         "next_kind": touch.next_kind.value if touch.next_kind else None,
+        "next_scope": touch.next_scope.value,
         "phone": touch.phone,
         "external_id": touch.external_id,
     }
@@ -80,6 +85,7 @@ def state_public(state: FollowUpState) -> dict[str, Any]:
         "next_due_at": iso(state.next_due_at),
         "promised_at": iso(state.promised_at),
         "appointment_at": iso(state.appointment_at),
+        "booked_for": state.booked_for,
     }
 
 
@@ -93,5 +99,42 @@ def appointment_public(appointment: Appointment) -> dict[str, Any]:
         "title": appointment.title,
         "we_call": appointment.we_call,
         "phone": appointment.phone,
+        "user": appointment.user,
+        "scope": appointment.scope.value,
+        "sequence": appointment.sequence,
         "cancelled": appointment.cancelled,
     }
+
+
+def plan_public(result: Plan) -> dict[str, Any]:
+    """The public JSON of a plan: items in priority order, then what was left out."""
+    deferred = result.deferred_counts
+    return {
+        "from": iso(result.start),
+        "to": iso(result.end),
+        "capacity": result.capacity,
+        "items": [item.as_dict() for item in result.items],
+        "deferred_total": sum(deferred.values()),
+        "deferred": deferred,
+        "stopped": result.stopped,
+    }
+
+
+def why_public(found: Why) -> dict[str, Any]:
+    explanation = found.explanation
+    action = explanation.action
+    item = None
+    if action is not None:
+        item = PlanItem(found.contact.id, found.contact.full_name, action, 1.0, False).as_dict()
+    return {
+        "contact_id": found.contact.id,
+        "name": found.contact.full_name,
+        "at": iso(found.at),
+        "action": item,
+        "rules": list(explanation.rules),
+        "trace": [_decision(d) for d in explanation.trace],
+    }
+
+
+def _decision(decision: Decision) -> dict[str, str]:
+    return {"rule": decision.rule, "effect": str(decision.effect), "message": decision.message}

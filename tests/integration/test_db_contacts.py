@@ -7,7 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, timezone
 
 import pytest
+from sqlalchemy import Engine, select
 
+from ringback.adapters.db.tables import contacts
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.errors import NotFound
 from ringback.domain.model import (
@@ -237,14 +239,39 @@ def test_identity_keys_list_every_number_and_email_with_the_name(uow_factory: Uo
     )
 
 
-def test_add_imported_stores_each_contact_with_a_new_state_due_then(
+def test_contacts_encoded_for_import_are_stored_with_a_new_state_due_then(
     uow_factory: UowFactory,
 ) -> None:
     due_at = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    created = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    batch = [alice(), replace(alice(), full_name="Bo", phones=(), tags=())]
     with uow_factory() as uow:
-        ids = uow.contacts.add_imported([alice(), replace(alice(), full_name="Bo")], due_at)  # type: ignore[attr-defined]
+        encode = uow.contacts.import_encoder(created)  # type: ignore[attr-defined]
+        ids = uow.contacts.add_encoded(encode(batch), due_at)  # type: ignore[attr-defined]
         uow.commit()
     with uow_factory() as uow:
-        assert [uow.contacts.get(i).full_name for i in ids] == [alice().full_name, "Bo"]
+        stored = [uow.contacts.get(i) for i in ids]
         states = uow.states.get_many(ids)
+    expected = [replace(c, id=i, created_at=created) for c, i in zip(batch, ids, strict=True)]
+    assert stored == expected
     assert states == {i: FollowUpState(i, status=Status.NEW, next_due_at=due_at) for i in ids}
+
+
+def test_encoded_rows_equal_what_a_plain_add_writes(
+    uow_factory: UowFactory, engine: Engine
+) -> None:
+    created = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    contact = replace(alice(), created_at=created)
+    with uow_factory() as uow:
+        (plain_id,) = uow.contacts.add_many([contact])
+        encode = uow.contacts.import_encoder(created)  # type: ignore[attr-defined]
+        (encoded_id,) = uow.contacts.add_encoded(encode([alice()]), created)  # type: ignore[attr-defined]
+        uow.commit()
+    with engine.connect() as connection:
+        rows = {
+            contact_id: connection.execute(
+                select(contacts).where(contacts.c.id == contact_id)
+            ).one()[1:]
+            for contact_id in (plain_id, encoded_id)
+        }
+    assert rows[plain_id] == rows[encoded_id]

@@ -66,7 +66,7 @@ def test_current_revision_goes_from_none_to_head(empty_db_url: str) -> None:
     migrate.upgrade(empty_db_url)
     migrate.upgrade(empty_db_url)  # a second run changes nothing
 
-    assert migrate.current(empty_db_url) == migrate.head() == "0003"
+    assert migrate.current(empty_db_url) == migrate.head() == "0004"
     assert migrate.is_current(empty_db_url)
 
 

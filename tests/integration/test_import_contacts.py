@@ -19,15 +19,17 @@ import pytest
 
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.adapters.documents.csv_io import (
+    BLOCK_CHARS,
     RejectsCsv,
     contacts_csv_text,
     detect_mapping,
     read_csv,
+    read_csv_blocks,
 )
 from ringback.adapters.documents.vcard import read_vcards, write_vcards
 from ringback.domain.contact_input import contact_from_record
 from ringback.domain.model import Contact, Status
-from ringback.services.importing import ImportReport, import_contacts
+from ringback.services.importing import ImportReport, import_contact_blocks, import_contacts
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -48,14 +50,15 @@ def run_import(
     text: str,
     uow_factory: Callable[[], Any],
     tmp_path: Path,
+    block_chars: int = BLOCK_CHARS,
     **options: Any,
 ) -> tuple[ImportReport, list[dict[str, str]]]:
-    """Import CSV `text`; returns the report and the rejects file's rows."""
-    table = read_csv(io.StringIO(text))
+    """Import CSV `text` as `ringback import` does; returns the report and the rejects."""
+    table = read_csv_blocks(io.StringIO(text), block_chars)
     rejects_path = tmp_path / "rejects.csv"
     with RejectsCsv(rejects_path, table.columns) as rejects:
-        report = import_contacts(
-            table.rows,
+        report = import_contact_blocks(
+            table.blocks,
             uow_factory,
             default_region="US",
             mapping=detect_mapping(table.columns),
@@ -207,7 +210,12 @@ def test_large_file_is_validated_in_worker_processes_keeping_row_numbers(
 ) -> None:
     bad_rows = {2, 2500, 4001, 6001}
     report, rejects = run_import(
-        people_csv(6000, bad_rows), uow_factory, tmp_path, workers=2, batch_size=1000
+        people_csv(6000, bad_rows),
+        uow_factory,
+        tmp_path,
+        block_chars=50_000,  # about 1,100 rows a block: several blocks, so workers
+        workers=2,
+        batch_size=1000,
     )
     assert (report.imported, report.rejected) == (5996, 4)
     assert [int(r["row"]) for r in rejects] == sorted(bad_rows)

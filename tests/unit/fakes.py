@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from ringback.domain.access import TEAM, ApiToken, User
 from ringback.domain.cadence import Cadence
-from ringback.domain.errors import NotFound
+from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+from ringback.services.ports import AppointmentQuery, ContactQuery
 
 
 class _Store:
@@ -21,6 +24,9 @@ class _Store:
         self.appointments: dict[int, Appointment] = {}
         self.cadences: dict[str, Cadence] = {}
         self.segment_cadences: dict[str, str] = {}
+        self.users: dict[int, User] = {}
+        self.tokens: dict[int, ApiToken] = {}
+        self.login_failures: list[tuple[str, str, datetime]] = []
 
 
 class FakeContacts:
@@ -74,6 +80,42 @@ class FakeContacts:
 
     def count(self) -> int:
         return len(self.store.contacts)
+
+    def find(self, query: ContactQuery) -> list[Contact]:
+        found = [
+            c
+            for i, c in sorted(self.store.contacts.items())
+            if i > query.after_id
+            and query.visible.allows(c.owner)
+            and _matches(self.store, c, query)
+        ]
+        return copy.deepcopy(found[: query.limit])
+
+    def owners(self, contact_ids: Sequence[int]) -> dict[int, str | None]:
+        found = self.store.contacts
+        return {i: found[i].owner for i in contact_ids if i in found}
+
+    def delete(self, contact_id: int) -> None:
+        if self.store.contacts.pop(contact_id, None) is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        self.store.states.pop(contact_id, None)
+
+
+def _matches(store: _Store, contact: Contact, query: ContactQuery) -> bool:
+    state = store.states.get(contact.id or 0) or FollowUpState(contact_id=contact.id or 0)
+    due = state.next_due_at
+    text = (query.text or "").casefold()
+    checks = (
+        query.owner is None or contact.owner == (None if query.owner == TEAM else query.owner),
+        query.segment is None or contact.segment == query.segment,
+        query.status is None or state.status is query.status,
+        query.due_before is None or (due is not None and due <= query.due_before),
+        (query.text is None and query.phone is None)
+        or (bool(text) and text in contact.full_name.casefold())
+        or (bool(text) and text == (contact.email or "").casefold())
+        or any(p.e164 == query.phone for p in contact.phones),
+    )
+    return all(checks)
 
 
 class FakeTouches:
@@ -171,6 +213,25 @@ class FakeAppointments:
         assert appointment.id is not None
         self.store.appointments[appointment.id] = copy.deepcopy(appointment)
 
+    def get(self, appointment_id: int) -> Appointment:
+        if appointment_id not in self.store.appointments:
+            raise NotFound(f"no appointment with id {appointment_id}")
+        return copy.deepcopy(self.store.appointments[appointment_id])
+
+    def find(self, query: AppointmentQuery) -> list[Appointment]:
+        owners = {i: c.owner for i, c in self.store.contacts.items()}
+        found = [
+            a
+            for i, a in sorted(self.store.appointments.items())
+            if i > query.after_id
+            and query.visible.allows(owners.get(a.contact_id))
+            and query.contact_id in (None, a.contact_id)
+            and (query.start is None or a.start >= query.start)
+            and (query.end is None or a.start < query.end)
+            and (query.include_cancelled or not a.cancelled)
+        ]
+        return copy.deepcopy(found[: query.limit])
+
     def for_contact(self, contact_id: int) -> list[Appointment]:
         return [a for a in self.store.appointments.values() if a.contact_id == contact_id]
 
@@ -199,6 +260,74 @@ class FakeCadences:
         return dict(self.store.segment_cadences)
 
 
+class FakeUsers:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, user: User) -> User:
+        if self.by_name(user.name) is not None:
+            raise InvalidField("name", f"a user named {user.name!r} already exists")
+        saved = replace(user, id=len(self.store.users) + 1)
+        self.store.users[saved.id or 0] = saved
+        return saved
+
+    def get(self, user_id: int) -> User:
+        if user_id not in self.store.users:
+            raise NotFound(f"no user with id {user_id}")
+        return self.store.users[user_id]
+
+    def by_name(self, name: str) -> User | None:
+        return next((u for u in self.store.users.values() if u.name == name), None)
+
+    def update(self, user: User) -> None:
+        self.store.users[user.id or 0] = user
+
+    def list(self) -> list[User]:
+        return sorted(self.store.users.values(), key=lambda u: u.name)
+
+
+class FakeTokens:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, token: ApiToken) -> ApiToken:
+        saved = replace(token, id=max(self.store.tokens, default=0) + 1)
+        self.store.tokens[saved.id or 0] = saved
+        return saved
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return next((t for t in self.store.tokens.values() if t.token_hash == token_hash), None)
+
+    def for_user(self, user_id: int) -> list[ApiToken]:
+        return [t for t in self.store.tokens.values() if t.user_id == user_id]
+
+    def delete(self, token_id: int) -> None:
+        if self.store.tokens.pop(token_id, None) is None:
+            raise NotFound(f"no token with id {token_id}")
+
+
+class FakeLoginFailures:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, user_name: str, address: str, at: datetime) -> None:
+        self.store.login_failures.append((user_name, address, at))
+
+    def count_since(self, user_name: str, address: str, since: datetime) -> int:
+        return sum(
+            1
+            for n, a, at in self.store.login_failures
+            if (n, a) == (user_name, address) and at >= since
+        )
+
+    def clear(self, user_name: str, address: str, before: datetime | None = None) -> None:
+        self.store.login_failures = [
+            (n, a, at)
+            for n, a, at in self.store.login_failures
+            if (n, a) != (user_name, address) or (before is not None and at >= before)
+        ]
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -217,6 +346,9 @@ class FakeUnitOfWork:
         self.states = FakeStates(self.working)
         self.appointments = FakeAppointments(self.working)
         self.cadences = FakeCadences(self.working)
+        self.users = FakeUsers(self.working)
+        self.tokens = FakeTokens(self.working)
+        self.login_failures = FakeLoginFailures(self.working)
 
     def __exit__(
         self,

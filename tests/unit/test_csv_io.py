@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ringback.adapters.documents.csv_io import (
     RejectsCsv,
@@ -15,6 +17,7 @@ from ringback.adapters.documents.csv_io import (
     estimate_rows,
     open_csv,
     read_csv,
+    read_csv_blocks,
     sniff_delimiter,
 )
 from ringback.domain.contact_input import contact_from_record
@@ -112,6 +115,37 @@ def test_quoted_cells_may_hold_delimiters_and_newlines() -> None:
     stream = io.StringIO('Name,Address\n"Lima, Ana","1 Main St\nSpringfield"\n')
     rows = list(read_csv(stream).rows)
     assert rows == [{"Name": "Lima, Ana", "Address": "1 Main St\nSpringfield"}]
+
+
+def rows_of_blocks(text: str, block_chars: int) -> list[dict[str, str | None]]:
+    table = read_csv_blocks(io.StringIO(text, newline=""), block_chars)
+    return [row for block in table.blocks for row in block.rows()]
+
+
+def test_blocks_end_between_records_never_inside_a_quoted_cell() -> None:
+    text = 'Name,Note\nAna,"one\ntwo\n""three"",\nfour"\nBo,plain\n\nCy,"x\ny"'
+    expected = list(read_csv(io.StringIO(text, newline="")).rows)
+    for block_chars in (1, 3, 7, 16, 1000):
+        assert rows_of_blocks(text, block_chars) == expected
+
+
+cell = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\té')), max_size=12)
+
+
+@given(
+    rows=st.lists(st.lists(cell, min_size=3, max_size=3), max_size=25),
+    block_chars=st.integers(min_value=1, max_value=200),
+)
+def test_blocks_hold_exactly_the_rows_read_csv_reads(
+    rows: list[list[str]], block_chars: int
+) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["A", "B", "C"])
+    writer.writerows(rows)
+    text = out.getvalue()
+    expected = list(read_csv(io.StringIO(text, newline="")).rows)
+    assert rows_of_blocks(text, block_chars) == expected
 
 
 def test_rejects_file_keeps_original_columns_plus_row_field_error(tmp_path: Path) -> None:

@@ -8,7 +8,17 @@ import typer
 from pydantic import ValidationError
 
 from ringback.bootstrap import App
-from ringback.cli import cadence, contacts, database, demo, plan, touches, transfer
+from ringback.cli import (
+    accounts,
+    cadence,
+    contacts,
+    database,
+    demo,
+    plan,
+    serve,
+    touches,
+    transfer,
+)
 from ringback.cli.common import fail
 from ringback.settings import Settings
 
@@ -62,6 +72,8 @@ demo.register(app)
 plan.register(app)
 transfer.register(app)
 cadence.register(app)
+serve.register(app)
+accounts.register(app)
 
 
 def main() -> None:

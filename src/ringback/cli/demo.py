@@ -32,7 +32,7 @@ def demo(
     Without --db the demo gets its own file, demo.sqlite in the data directory,
     rebuilt on each run, so it never mixes with your real contacts.
     """
-    app = _demo_app(app_of(ctx))
+    app = demo_app(app_of(ctx))
     now = datetime.now(UTC)
     with console.status(f"Creating {contacts} demo contacts with a few weeks of history…"):
         with user_errors():
@@ -49,7 +49,8 @@ def _today(app: App, now: datetime) -> None:
     console.print(deferred_line(day))
 
 
-def _demo_app(app: App) -> App:
+def demo_app(app: App) -> App:
+    """The app on the demo database: demo.sqlite in the data directory, made anew."""
     if app.settings.database_url:
         return app
     path = app.settings.data_dir / "demo.sqlite"

@@ -8,7 +8,6 @@ deferred and stopped counts (never dropped silently, R18).
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -20,9 +19,8 @@ from ringback.cli.touches import parse_choice
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import PreferredWindow, Weekday
 from ringback.domain.planner import DAY, Plan, PlanItem
-from ringback.domain.trace import Decision
 from ringback.services.plan import Why, plan_range, set_preferences, why
-from ringback.views import iso
+from ringback.views import iso, plan_public, why_public
 
 CAPACITY_HELP = "Most actions per day (R14; default: the policy's daily capacity, 50)."
 
@@ -170,20 +168,6 @@ def _plan(app: App, start: datetime, end: datetime, capacity: int | None, user: 
     return plan_range(app.uow_factory(), start, end, capacity, user)
 
 
-def plan_public(result: Plan) -> dict[str, Any]:
-    """The public JSON of a plan: items in priority order, then what was left out."""
-    deferred = result.deferred_counts
-    return {
-        "from": iso(result.start),
-        "to": iso(result.end),
-        "capacity": result.capacity,
-        "items": [item.as_dict() for item in result.items],
-        "deferred_total": sum(deferred.values()),
-        "deferred": deferred,
-        "stopped": result.stopped,
-    }
-
-
 def _show(result: Plan, as_json: bool, title: str) -> None:
     if as_json:
         print_json(plan_public(result))
@@ -229,26 +213,6 @@ def deferred_line(result: Plan) -> str:
     if result.stopped:
         line += "; stopped: " + "; ".join(f"{n} × {s}" for s, n in result.stopped.items())
     return line + "."
-
-
-def why_public(found: Why) -> dict[str, Any]:
-    explanation = found.explanation
-    action = explanation.action
-    item = None
-    if action is not None:
-        item = PlanItem(found.contact.id, found.contact.full_name, action, 1.0, False).as_dict()
-    return {
-        "contact_id": found.contact.id,
-        "name": found.contact.full_name,
-        "at": iso(found.at),
-        "action": item,
-        "rules": list(explanation.rules),
-        "trace": [_decision(d) for d in explanation.trace],
-    }
-
-
-def _decision(decision: Decision) -> dict[str, str]:
-    return {"rule": decision.rule, "effect": str(decision.effect), "message": decision.message}
 
 
 def _print_why(found: Why, zone: str) -> None:

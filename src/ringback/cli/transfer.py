@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -17,6 +17,7 @@ from ringback.adapters.documents.csv_io import (
     estimate_rows,
     open_csv,
     read_csv,
+    read_csv_blocks,
     read_jsonl,
     write_contacts_csv,
 )
@@ -31,7 +32,12 @@ from ringback.cli.common import (
     user_errors,
 )
 from ringback.domain.errors import InvalidField
-from ringback.services.importing import ImportReport, import_contacts
+from ringback.services.importing import (
+    ImportReport,
+    RowBlock,
+    import_contact_blocks,
+    row_blocks,
+)
 from ringback.services.touch_import import import_touches
 
 
@@ -67,15 +73,16 @@ def import_file(
         overrides = _pairs(map_)
         is_vcard = path.suffix.lower() in (".vcf", ".vcard")
         with _source(path) as stream, RejectsCsv(rejects_path) as sink, _bar(path) as advance:
+            blocks: Iterable[RowBlock]
             if is_vcard:
-                rows = iter(read_vcards(stream))
+                blocks = row_blocks(read_vcards(stream))
                 mapping, first_row = None, 1
             else:
-                table = read_csv(stream)
-                rows, first_row = table.rows, 2
+                table = read_csv_blocks(stream)
+                blocks, first_row = table.blocks, 2
                 mapping = detect_mapping(table.columns, overrides)
-            report = import_contacts(
-                rows,
+            report = import_contact_blocks(
+                blocks,
                 app.uow_factory(),
                 default_region=region or app.settings.default_region,
                 mapping=mapping,

@@ -27,6 +27,7 @@ from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Contact, Phone, PhoneType, PreferredWindow
 from ringback.domain.phone import parse_phone
 from ringback.domain.value_input import (
+    format_windows,
     normalize_email,
     parse_bool,
     parse_country,
@@ -112,6 +113,36 @@ def contact_from_record(
     if created_at is not None:
         contact.created_at = created_at
     return contact
+
+
+def contact_to_record(contact: Contact) -> dict[str, str | None]:
+    """The record `contact_from_record` reads back as the same contact (edits start here).
+
+    A zone derived from the phone stays derived: change the phones and it follows.
+    """
+    other_emails = contact.fields.get(OTHER_EMAILS_FIELD)
+    emails = [e for e in (contact.email, other_emails) if e]
+    record: dict[str, str | None] = {
+        "full_name": contact.full_name,
+        "first_name": contact.first_name,
+        PHONES_FIELD: "; ".join(f"{p.kind.value}: {p.e164}" for p in contact.phones) or None,
+        "email": "; ".join(emails) or None,
+        "country": contact.country,
+        "tags": ", ".join(contact.tags) or None,
+        "timezone": contact.timezone,
+        "timezone_source": contact.timezone_source,
+        "preferred_windows": format_windows(contact.preferred_windows) or None,
+        "preferred_channel": contact.preferred_channel.value if contact.preferred_channel else None,
+        "email_first": "yes" if contact.email_first else "no",
+        "personal": "yes" if contact.personal else "no",
+    }
+    record.update((name, getattr(contact, name)) for name in TEXT_FIELDS)
+    record.update(
+        (CUSTOM_PREFIX + name, value)
+        for name, value in contact.fields.items()
+        if name != OTHER_EMAILS_FIELD
+    )
+    return record
 
 
 def _present_values(record: Mapping[str, str | None]) -> dict[str, str]:

@@ -26,9 +26,11 @@ class NotFound(RingbackError, LookupError):
 
 
 class RuleRefusal(RingbackError):
-    """An action refused by a product rule; carries the rule ID (R1…R19)."""
+    """An action refused by a product rule; carries the rule ID (R1…R19) and, when one
+    field of the input is at issue, its name."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
         self.rule = rule
         self.message = message
+        self.field = field
         super().__init__(f"{rule}: {message}")

@@ -97,6 +97,17 @@ class NextStepKind(StrEnum):
     NONE = "none"
 
 
+class CallbackScope(StrEnum):
+    """Who may work a booked next step (a promised call-back or an appointment).
+
+    As in team dialers: USERONLY keeps it for the user who booked it; ANYONE lets
+    whoever on the team is free take it. See domain/access.py.
+    """
+
+    USERONLY = "useronly"
+    ANYONE = "anyone"
+
+
 class Weekday(StrEnum):
     MON = "mon"
     TUE = "tue"
@@ -197,6 +208,7 @@ class Touch:
     user: str | None = None
     next_at: datetime | None = None
     next_kind: NextStepKind | None = None
+    next_scope: CallbackScope = CallbackScope.ANYONE
     phone: str | None = None
     external_id: str | None = None
     id: int | None = None
@@ -214,6 +226,7 @@ class Appointment:
     user: str | None = None
     sequence: int = 0
     cancelled: bool = False
+    scope: CallbackScope = CallbackScope.ANYONE
     id: int | None = None
 
 
@@ -253,5 +266,6 @@ class FollowUpState:
     email_bounced: bool = False
     promised_at: datetime | None = None
     appointment_at: datetime | None = None
+    booked_for: str | None = None  # the user a USERONLY booked step is reserved for
     next_due_at: datetime | None = None
     recent: tuple[RecentTouch, ...] = ()

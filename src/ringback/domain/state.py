@@ -13,6 +13,8 @@ cadence, so logging a touch never replays history. Field meanings:
   last response (R9).
 - `recent`: our own touches of the last 7 days, for the caps (R14).
 - `promised_at` / `appointment_at`: the next step the contact set (R3, R4).
+- `booked_for`: the user a USERONLY next step is reserved for (None: anyone on the
+  team may take it); cleared once nothing is booked any more.
 - `next_due_at`: when the next action becomes due — exact when `contact` is
   passed, otherwise a lower bound (the planner's index; never later than the truth).
 """
@@ -28,6 +30,7 @@ from ringback.domain.cadence.spec import DEFAULT_CADENCE, Cadence
 from ringback.domain.model import (
     RESPONSE_OUTCOMES,
     UNANSWERED_CALL_OUTCOMES,
+    CallbackScope,
     Channel,
     Contact,
     Direction,
@@ -73,6 +76,8 @@ def advance(
     if state.status is Status.DO_NOT_CONTACT:
         return new
     _apply(new, touch, at, cadence)
+    if new.promised_at is None and new.appointment_at is None:
+        new.booked_for = None
     return _with_due(new, cadence, contact)
 
 
@@ -223,6 +228,7 @@ def _set_booked(new: FollowUpState, touch: Touch) -> None:
         new.appointment_at = utc(touch.next_at)
     else:
         new.promised_at = utc(touch.next_at)
+    new.booked_for = touch.user if touch.next_scope is CallbackScope.USERONLY else None
 
 
 def _recent(state: FollowUpState, touch: Touch, at: datetime) -> tuple[RecentTouch, ...]:

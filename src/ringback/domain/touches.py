@@ -67,7 +67,9 @@ def _check_next_step(touch: Touch) -> None:
         raise InvalidField("next_at", f"{touch.outcome} needs the time it refers to (R4)")
     if touch.outcome is Outcome.CONNECTED and touch.next_kind is None:
         raise RuleRefusal(
-            "R3", "a connected conversation needs a next step: an appointment, a call-back, or none"
+            "R3",
+            "a connected conversation needs a next step: an appointment, a call-back, or none",
+            field="next_kind",
         )
     needs_time = touch.next_kind in (NextStepKind.APPOINTMENT, NextStepKind.CALL_BACK)
     if needs_time and touch.next_at is None:

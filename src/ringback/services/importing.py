@@ -27,8 +27,8 @@ from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Contact, FollowUpState, Phone, PhoneType, Status
 from ringback.domain.value_input import format_windows, parse_windows
 from ringback.services.contacts import UowFactory
-from ringback.services.parallel import Chunk, map_chunks
-from ringback.services.ports import UnitOfWork
+from ringback.services.parallel import map_ordered
+from ringback.services.ports import ContactRepository, UnitOfWork
 
 FIRST_DATA_ROW = 2  # a CSV's header is row 1, as a spreadsheet numbers them
 DEFAULT_BATCH = 5000
@@ -44,21 +44,30 @@ PackedPhone = tuple[str, str, str | None, tuple[str, ...]]
 Packed = tuple[
     tuple[str, str], tuple[PackedPhone, ...], tuple[Any, ...], str, str | None, tuple[Any, ...]
 ]
-
-
-class InvalidRow(NamedTuple):
-    field: str
-    message: str
-
-
-# A valid row as a packed Contact (see _pack), a refused one as InvalidRow, a blank
-# one as None.
-Checked = Packed | InvalidRow | None
+# Turns validated contacts into whatever the repository stores in one go; picklable.
+Encoder = Callable[[Sequence[Contact]], list[Any]]
 
 
 class RejectSink(Protocol):
     def reject(self, row: int, values: Values, error: InvalidField) -> None:
         """Record a refused row: its original values, its number and what was wrong."""
+
+
+class RowBlock(Protocol):
+    """A run of consecutive input rows, handed whole to a validating worker."""
+
+    def rows(self) -> Sequence[Values]:
+        """The block's rows (source column → text), in order."""
+
+
+@dataclass(frozen=True)
+class RowList:
+    """Rows already read, as a RowBlock."""
+
+    items: list[Values]
+
+    def rows(self) -> list[Values]:
+        return self.items
 
 
 @runtime_checkable
@@ -70,11 +79,19 @@ class ContactKeySource(Protocol):
 
 
 @runtime_checkable
-class ContactImportSink(Protocol):
-    """Optional capability of a contact repository: imported contacts in one go."""
+class EncodedContactSink(Protocol):
+    """Optional capability of a contact repository: storing imports in bulk.
 
-    def add_imported(self, new_contacts: Sequence[Contact], due_at: datetime) -> list[int]:
-        """add_many, each with a NEW follow-up state due at `due_at`; the new ids."""
+    Its encoder runs in the validating workers and does the per-row work of turning
+    contacts into stored rows, so the one process writing to the database does
+    little else (PRODUCT.md §6: imports run at tens of thousands of rows a second).
+    """
+
+    def import_encoder(self, created_at: datetime) -> Encoder:
+        """A picklable function from contacts (created at `created_at`) to stored rows."""
+
+    def add_encoded(self, encoded: Sequence[Any], due_at: datetime) -> list[int]:
+        """Store encoded contacts, each with a NEW follow-up state due at `due_at`."""
 
 
 @dataclass
@@ -95,25 +112,54 @@ class ImportReport:
 # --- contacts ----------------------------------------------------------------------
 
 
+class Reject(NamedTuple):
+    offset: int  # within its block
+    values: Values
+    field: str
+    message: str
+
+
+class Checked(NamedTuple):
+    """A validated block: counts, refused rows, and each valid contact.
+
+    A valid contact comes as (identity keys, encoded contact): the encoder's output,
+    or a packed Contact (_pack) when the repository has no encoder.
+    """
+
+    rows: int
+    blank: int
+    rejects: list[Reject]
+    valid: list[tuple[tuple[str, ...], Any]]
+
+
 @dataclass(frozen=True)
 class ContactValidation:
-    """Row → Contact for a whole import; picklable, so worker processes can run it."""
+    """Rows → contacts for a whole import; picklable, so worker processes can run it."""
 
     default_region: str
     mapping: Mapping[str, str] | None
+    encoder: Encoder | None = None
 
-    def check(self, rows: Sequence[Values]) -> list[Checked]:
-        return [self._check_one(values) for values in rows]
-
-    def _check_one(self, values: Values) -> Checked:
-        if not any(values.values()):
-            return None
-        record = self._record(values)
-        try:
-            contact = contact_from_record(record, default_region=self.default_region)
-        except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
-            return InvalidRow(exc.field, exc.message)
-        return _pack(contact)
+    def check(self, block: RowBlock) -> Checked:
+        rows = block.rows()
+        blank = 0
+        rejects: list[Reject] = []
+        valid: list[Contact] = []
+        for offset, values in enumerate(rows):
+            if not any(values.values()):
+                blank += 1
+                continue
+            try:
+                contact = contact_from_record(
+                    self._record(values), default_region=self.default_region
+                )
+            except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
+                rejects.append(Reject(offset, values, exc.field, exc.message))
+                continue
+            valid.append(contact)
+        keys = [identity_texts(contact) for contact in valid]
+        encoded = self.encoder(valid) if self.encoder else [_pack(c) for c in valid]
+        return Checked(len(rows), blank, rejects, list(zip(keys, encoded, strict=True)))
 
     def _record(self, values: Values) -> Values:
         if self.mapping is None:
@@ -180,7 +226,37 @@ def import_contacts(
     first_row: int = FIRST_DATA_ROW,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import contacts from `rows` (source column → text).
+    """Import contacts from `rows` (source column → text); see import_contact_blocks."""
+    return import_contact_blocks(
+        row_blocks(rows, CHUNK_ROWS),
+        uow_factory,
+        default_region=default_region,
+        mapping=mapping,
+        dry_run=dry_run,
+        batch_size=batch_size,
+        progress=progress,
+        rejects=rejects,
+        now=now,
+        first_row=first_row,
+        workers=workers,
+    )
+
+
+def import_contact_blocks(
+    blocks: Iterable[RowBlock],
+    uow_factory: UowFactory,
+    *,
+    default_region: str,
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    rejects: RejectSink | None = None,
+    now: datetime | None = None,
+    first_row: int = FIRST_DATA_ROW,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import contacts from consecutive blocks of rows, numbered from `first_row`.
 
     `mapping` maps source columns to record fields (csv_io.detect_mapping); without
     it the keys already are field names (vCard). Each new contact gets a NEW follow-up
@@ -189,51 +265,39 @@ def import_contacts(
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
-    validation = ContactValidation(default_region, dict(mapping) if mapping else None)
     report = ImportReport(dry_run=dry_run)
-    writer = _BatchWriter(uow_factory, _Seen.load(uow_factory), now, dry_run, report)
+    writer = _BatchWriter.open(uow_factory, now, dry_run, report)
+    validation = ContactValidation(
+        default_region, dict(mapping) if mapping else None, writer.encoder
+    )
     column_of = {field: column for column, field in (mapping or {}).items()}
     sink = rejects or NoRejects()
-    chunks = _chunks(rows, first_row, CHUNK_ROWS)
-    with closing(map_chunks(validation.check, chunks, workers=workers)) as checked:
-        for chunk, results in checked:
-            for offset, (values, result) in enumerate(zip(chunk.rows, results, strict=True)):
-                _route(chunk.first_row + offset, values, result, writer, sink, column_of)
+    row = first_row
+    with closing(map_ordered(validation.check, blocks, workers=workers)) as checked:
+        for block in checked:
+            for reject in block.rejects:
+                # Name the user's own column, not our field name (PRODUCT.md §7).
+                column = column_of.get(reject.field, reject.field)
+                number = row + reject.offset
+                sink.reject(number, reject.values, InvalidField(column, reject.message, number))
+            report.rows += block.rows
+            report.blank += block.blank
+            report.rejected += len(block.rejects)
+            writer.pending.extend(block.valid)
             writer.write_full_batches(batch_size)
+            row += block.rows
             if progress is not None:
-                progress(len(chunk.rows))
+                progress(block.rows)
     writer.write_rest()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _chunks(rows: Iterable[Values], first_row: int, size: int) -> Iterator[Chunk[Values]]:
+def row_blocks(rows: Iterable[Values], size: int = CHUNK_ROWS) -> Iterator[RowList]:
+    """`rows` in consecutive blocks of `size`."""
     iterator = iter(rows)
-    number = first_row
     while block := list(islice(iterator, size)):
-        yield Chunk(number, block)
-        number += len(block)
-
-
-def _route(
-    row: int,
-    values: Values,
-    result: Checked,
-    writer: _BatchWriter,
-    sink: RejectSink,
-    column_of: Mapping[str, str],
-) -> None:
-    report = writer.report
-    report.rows += 1
-    if result is None:
-        report.blank += 1
-    elif isinstance(result, InvalidRow):
-        field, message = result
-        # Name the user's own column, not our field name (PRODUCT.md §7).
-        sink.reject(row, values, InvalidField(column_of.get(field, field), message, row))
-        report.rejected += 1
-    else:
-        writer.pending.append(_unpack(result, writer.now))
+        yield RowList(block)
 
 
 class NoRejects:
@@ -253,13 +317,29 @@ class _BatchWriter:
         now: datetime,
         dry_run: bool,
         report: ImportReport,
+        encoder: Encoder | None,
     ) -> None:
         self.uow_factory = uow_factory
         self.seen = seen
         self.now = now
         self.dry_run = dry_run
         self.report = report
-        self.pending: list[Contact] = []
+        self.encoder = encoder
+        self.pending: list[tuple[tuple[str, ...], Any]] = []
+
+    @classmethod
+    def open(
+        cls, uow_factory: UowFactory, now: datetime, dry_run: bool, report: ImportReport
+    ) -> _BatchWriter:
+        with uow_factory() as uow:
+            contacts = uow.contacts
+            seen = _Seen.load(contacts)
+            # Encoded contacts can't be looked up one by one, hence the key source.
+            bulk = isinstance(contacts, EncodedContactSink) and isinstance(
+                contacts, ContactKeySource
+            )
+            encoder = contacts.import_encoder(now) if bulk else None  # type: ignore[attr-defined]
+        return cls(uow_factory, seen, now, dry_run, report, encoder)
 
     def write_full_batches(self, batch_size: int) -> None:
         while len(self.pending) >= batch_size:
@@ -271,23 +351,33 @@ class _BatchWriter:
             batch, self.pending = self.pending, []
             self._write(batch)
 
-    def _write(self, batch: list[Contact]) -> None:
+    def _write(self, batch: list[tuple[tuple[str, ...], Any]]) -> None:
         # A writer thread was tried: it lost more to GIL contention with the thread
         # reading rows than it gained from SQLite releasing the GIL.
         with self.uow_factory() as uow:
-            fresh = self.seen.fresh(batch, uow)
+            fresh = self.seen.fresh(batch, lambda packed: self._stored(packed, uow))
             if fresh and not self.dry_run:
                 self._add(fresh, uow)
                 uow.commit()
         self.report.imported += len(fresh)
         self.report.skipped += len(batch) - len(fresh)
 
-    def _add(self, fresh: list[Contact], uow: UnitOfWork) -> None:
+    def _stored(self, packed: Packed, uow: UnitOfWork) -> bool:
+        """Whether the database already holds this (packed) contact: same name, a number
+        or the email in common."""
+        contact = _unpack(packed, self.now)
+        name = _folded(contact.full_name)
+        found = [c for p in contact.phones for c in uow.contacts.by_phone(p.e164)]
+        if contact.email:
+            found += uow.contacts.by_email(contact.email)
+        return any(_folded(c.full_name) == name for c in found)
+
+    def _add(self, fresh: list[Any], uow: UnitOfWork) -> None:
         contacts = uow.contacts
-        if isinstance(contacts, ContactImportSink):  # states are new: no upsert needed
-            contacts.add_imported(fresh, self.now)
+        if self.encoder is not None and isinstance(contacts, EncodedContactSink):
+            contacts.add_encoded(fresh, self.now)  # states are new: no upsert needed
             return
-        ids = contacts.add_many(fresh)
+        ids = contacts.add_many([_unpack(packed, self.now) for packed in fresh])
         uow.states.save_many(
             [FollowUpState(i, status=Status.NEW, next_due_at=self.now) for i in ids]
         )
@@ -306,44 +396,40 @@ class _Seen:
         self._check_database = check_database
 
     @classmethod
-    def load(cls, uow_factory: UowFactory) -> _Seen:
-        with uow_factory() as uow:
-            contacts = uow.contacts
-            if isinstance(contacts, ContactKeySource):
-                return cls({hash(_key(n, k)) for n, k in contacts.identity_keys()}, False)
-            if contacts.count() > PRELOAD_MAX:
-                return cls(set(), True)
-            return cls({key for c in contacts.list() for key in _identity(c)}, False)
+    def load(cls, contacts: ContactRepository) -> _Seen:
+        if isinstance(contacts, ContactKeySource):
+            return cls({hash(_key_text(n, k)) for n, k in contacts.identity_keys()}, False)
+        if contacts.count() > PRELOAD_MAX:
+            return cls(set(), True)
+        return cls({hash(key) for c in contacts.list() for key in identity_texts(c)}, False)
 
-    def fresh(self, contacts: Iterable[Contact], uow: UnitOfWork) -> list[Contact]:
-        fresh: list[Contact] = []
-        for contact in contacts:
-            keys = _identity(contact)
-            if any(key in self._keys for key in keys) or self._stored(contact, uow):
+    def fresh(
+        self, batch: Iterable[tuple[tuple[str, ...], Any]], stored: Callable[[Any], bool]
+    ) -> list[Any]:
+        """The encoded contacts of `batch` that are new; `stored` asks the database."""
+        fresh: list[Any] = []
+        for keys, encoded in batch:
+            hashes = [hash(key) for key in keys]
+            if any(h in self._keys for h in hashes):
                 continue
-            self._keys.update(keys)
-            fresh.append(contact)
+            if self._check_database and stored(encoded):
+                continue
+            self._keys.update(hashes)
+            fresh.append(encoded)
         return fresh
 
-    def _stored(self, contact: Contact, uow: UnitOfWork) -> bool:
-        if not self._check_database:
-            return False
-        name = _folded(contact.full_name)
-        found = [c for p in contact.phones for c in uow.contacts.by_phone(p.e164)]
-        if contact.email:
-            found += uow.contacts.by_email(contact.email)
-        return any(_folded(c.full_name) == name for c in found)
 
-
-def _identity(contact: Contact) -> list[int]:
+def identity_texts(contact: Contact) -> tuple[str, ...]:
+    """What makes two rows the same person (see _Seen), one text per phone and email."""
     keys = [phone.e164 for phone in contact.phones]
     if contact.email:
         keys.append(contact.email)
-    return [hash(_key(contact.full_name, key)) for key in keys]
+    return tuple(_key_text(contact.full_name, key) for key in keys)
 
 
-def _key(name: str, phone_or_email: str) -> tuple[str, str]:
-    return _folded(name), phone_or_email.casefold()
+def _key_text(name: str, phone_or_email: str) -> str:
+    # Hashed in the importing process: str hashes differ between processes.
+    return f"{_folded(name)}\x1f{phone_or_email.casefold()}"
 
 
 def _folded(name: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ringback.domain.access import in_plan_of
 from ringback.domain.cadence import Explanation, explain_next
 from ringback.domain.model import Contact, FollowUpState, PreferredWindow, Status, utc
 from ringback.domain.planner import DAY, Plan, build_plan
@@ -51,8 +52,10 @@ def plan_range(
 ) -> Plan:
     """The ordered plan for [start, end) within `capacity` per day (R14, R18).
 
-    `user` keeps that user's contacts and the unowned ones. Without `cadence_for`,
-    contacts follow the stored cadences (read once for the whole plan).
+    `user` plans what that user works (domain/access.py `in_plan_of`: the team's
+    contacts and their own, less call-backs reserved for someone else); None plans
+    every contact. Without `cadence_for`, contacts follow the stored cadences (read
+    once for the whole plan).
     """
     start, end = utc(start), utc(end)
     if cadence_for is None:
@@ -92,13 +95,13 @@ def load_candidates(
     pairs = [
         (contacts[i], state)
         for i, state in states.items()
-        if i in contacts and _owned_by(contacts[i], user)
+        if i in contacts and _works_on(user, contacts[i], state)
     ]
     return Candidates(pairs, max(0, total - len(states)))
 
 
-def _owned_by(contact: Contact, user: str | None) -> bool:
-    return user is None or contact.owner in (None, user)
+def _works_on(user: str | None, contact: Contact, state: FollowUpState) -> bool:
+    return user is None or in_plan_of(user, contact.owner, state.booked_for)
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,33 @@ def why(
     """The rule trace of a contact's next action as of `at`: what set it, moved it, refused it."""
     with uow_factory() as uow:
         contact = find_contact(uow, ref, default_region)
-        assert contact.id is not None
-        state = uow.states.get(contact.id)
-        cadence_for = cadence_for or stored_cadence_for(uow)
-    explanation = explain_next(cadence_for(contact), contact, state, policy, utc(at))
+        return _why(uow, contact, at, policy, cadence_for)
+
+
+def why_contact(
+    uow_factory: UowFactory,
+    contact_id: int,
+    at: datetime,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    cadence_for: CadenceFor | None = None,
+) -> Why:
+    """`why` for the contact with this id (NotFound when there is none)."""
+    with uow_factory() as uow:
+        return _why(uow, uow.contacts.get(contact_id), at, policy, cadence_for)
+
+
+def _why(
+    uow: UnitOfWork,
+    contact: Contact,
+    at: datetime,
+    policy: Policy,
+    cadence_for: CadenceFor | None,
+) -> Why:
+    assert contact.id is not None
+    state = uow.states.get(contact.id)
+    cadence = (cadence_for or stored_cadence_for(uow))(contact)
+    explanation = explain_next(cadence, contact, state, policy, utc(at))
     return Why(contact, state, explanation, utc(at))
 
 

@@ -7,12 +7,49 @@ both implement these protocols. A unit of work rolls back unless committed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from ringback.domain.access import ApiToken, OwnerFilter, User
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+
+EVERYONE = OwnerFilter(None)
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """A filtered page of contacts, by id (keyset pagination: pass the last id seen).
+
+    `visible` is the caller's visibility (domain/access.py `contact_filter`);
+    `owner` filters further: a user name, or access.TEAM for contacts nobody owns.
+    `text` matches a substring of the name or the whole email; `phone` an E.164 number.
+    """
+
+    visible: OwnerFilter = EVERYONE
+    owner: str | None = None
+    status: Status | None = None
+    segment: str | None = None
+    due_before: datetime | None = None
+    text: str | None = None
+    phone: str | None = None
+    after_id: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class AppointmentQuery:
+    """Appointments of visible contacts, by id; see ContactQuery for the fields."""
+
+    visible: OwnerFilter = EVERYONE
+    contact_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    include_cancelled: bool = False
+    after_id: int = 0
+    limit: int = 100
 
 
 class ContactRepository(Protocol):
@@ -37,6 +74,15 @@ class ContactRepository(Protocol):
 
     def search_name(self, text: str, limit: int = 20) -> list[Contact]:
         """Case-insensitive substring match on full name."""
+
+    def find(self, query: ContactQuery) -> list[Contact]:
+        """The page of contacts `query` selects, by id."""
+
+    def owners(self, contact_ids: Sequence[int]) -> dict[int, str | None]:
+        """The owner of each existing contact among `contact_ids`."""
+
+    def delete(self, contact_id: int) -> None:
+        """Delete the contact with its phones, touches, state and appointments."""
 
     def list(
         self, *, segment: str | None = None, owner: str | None = None, limit: int | None = None
@@ -87,6 +133,11 @@ class StateRepository(Protocol):
 class AppointmentRepository(Protocol):
     def add(self, appointment: Appointment) -> Appointment: ...
 
+    def get(self, appointment_id: int) -> Appointment:
+        """Raise NotFound when there is no such appointment."""
+
+    def find(self, query: AppointmentQuery) -> list[Appointment]: ...
+
     def update(self, appointment: Appointment) -> None: ...
 
     def for_contact(self, contact_id: int) -> list[Appointment]: ...
@@ -111,12 +162,57 @@ class CadenceRepository(Protocol):
         """Cadence key by segment."""
 
 
+class UserRepository(Protocol):
+    def add(self, user: User) -> User:
+        """Insert; raise InvalidField("name") when the name is taken."""
+
+    def get(self, user_id: int) -> User:
+        """Raise NotFound when there is no such user."""
+
+    def by_name(self, name: str) -> User | None: ...
+
+    def update(self, user: User) -> None: ...
+
+    def list(self) -> list[User]:
+        """Every user, by name."""
+
+
+class TokenRepository(Protocol):
+    def add(self, token: ApiToken) -> ApiToken: ...
+
+    def by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    def for_user(self, user_id: int) -> list[ApiToken]: ...
+
+    def delete(self, token_id: int) -> None:
+        """Revoke: raise NotFound when there is no such token."""
+
+
+class LoginFailureRepository(Protocol):
+    def add(self, user_name: str, address: str, at: datetime) -> None: ...
+
+    def count_since(self, user_name: str, address: str, since: datetime) -> int: ...
+
+    def clear(self, user_name: str, address: str, before: datetime | None = None) -> None:
+        """Forget this name and address's failures (only those before `before`, if given)."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password: str, hashed: str) -> bool:
+        """False for a wrong password or an unreadable hash."""
+
+
 class UnitOfWork(Protocol):
     contacts: ContactRepository
     touches: TouchRepository
     states: StateRepository
     appointments: AppointmentRepository
     cadences: CadenceRepository
+    users: UserRepository
+    tokens: TokenRepository
+    login_failures: LoginFailureRepository
 
     def __enter__(self) -> Self: ...
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from ringback.domain.access import Actor, can_see_contact
+from ringback.domain.errors import NotFound, RingbackError
 from ringback.domain.model import Appointment, FollowUpState, NextStepKind, Touch
 from ringback.domain.state import advance
 from ringback.domain.touches import check_touch, implied_next_kind
@@ -34,6 +37,49 @@ def log_touch(uow_factory: UowFactory, touch: Touch) -> Logged:
         logged = record_touch(uow, touch)
         uow.commit()
     return logged
+
+
+class BatchRefused(RingbackError):
+    """One touch of a batch was refused, so none of the batch was logged."""
+
+    def __init__(self, index: int, error: RingbackError) -> None:
+        self.index = index
+        self.error = error
+        super().__init__(f"touch {index}: {error}")
+
+
+def log_touches(uow_factory: UowFactory, touches: Sequence[Touch], actor: Actor) -> list[Logged]:
+    """Log `touches` in order in one transaction: all of them, or none (PRODUCT.md §7).
+
+    Each must be on a contact `actor` may see (domain/access.py); an unseen one is
+    NotFound. Touches already logged (same `external_id`) come back as duplicates.
+    """
+    logged: list[Logged] = []
+    with uow_factory() as uow:
+        cadence_for = stored_cadence_for(uow)
+        for index, touch in enumerate(touches):
+            try:
+                logged.append(_record_as(uow, touch, actor, cadence_for))
+            except RingbackError as error:
+                raise BatchRefused(index, error) from error
+        uow.commit()
+    return logged
+
+
+def _record_as(uow: UnitOfWork, touch: Touch, actor: Actor, cadence_for: CadenceFor) -> Logged:
+    for contact_id in (touch.contact_id, *_earlier_contact(uow, touch)):
+        owners = uow.contacts.owners([contact_id])
+        if contact_id not in owners or not can_see_contact(actor, owners[contact_id]):
+            raise NotFound(f"no contact with id {contact_id}")
+    return record_touch(uow, touch, cadence_for)
+
+
+def _earlier_contact(uow: UnitOfWork, touch: Touch) -> tuple[int, ...]:
+    """A retried touch's original contact: its owner must be visible too."""
+    if touch.external_id is None:
+        return ()
+    earlier = uow.touches.by_external_id(touch.external_id)
+    return () if earlier is None else (earlier.contact_id,)
 
 
 def record_touch(uow: UnitOfWork, touch: Touch, cadence_for: CadenceFor | None = None) -> Logged:
@@ -67,5 +113,6 @@ def _book_if_appointment(uow: UnitOfWork, touch: Touch) -> Appointment | None:
         uid=f"{uuid.uuid4()}@ringback",
         phone=touch.phone,
         user=touch.user,
+        scope=touch.next_scope,
     )
     return uow.appointments.add(appointment)

@@ -15,7 +15,7 @@ is exactly what SQLAlchemy writes and reads elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -32,8 +32,8 @@ Row = Mapping[str, Any]
 Conversion = tuple[int, Callable[[Any], Any]]
 
 
-def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
-    """`count` fresh primary keys for `table`, ascending."""
+def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[int]:
+    """`count` fresh primary keys for `table`, ascending (on SQLite, a range)."""
     if count == 0:
         return []
     if connection.dialect.name == "postgresql":
@@ -43,7 +43,7 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     # SQLite assigns max(rowid) + 1. Our transaction began IMMEDIATE, so it holds
     # the write lock and nobody can take these ids before we insert them.
     highest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    return list(range(highest + 1, highest + 1 + count))
+    return range(highest + 1, highest + 1 + count)
 
 
 def insert_many(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -66,13 +66,34 @@ def insert_copies(
     if not keys:
         return
     (converted,) = _converted([template], table, connection.dialect)
-    position = _conversions(table, connection.dialect)[0].index(key)
+    names = _conversions(table, connection.dialect)[0]
+    position = names.index(key)
     before, after = converted[:position], converted[position + 1 :]
+    if connection.dialect.name == "sqlite" and isinstance(keys, range) and keys.step == 1:
+        # The rows differ only in a run of integers: SQLite generates them itself,
+        # a few times faster than binding every row's values from Python.
+        sql = _sqlite_copies_sql(table, position)
+        connection.exec_driver_sql(sql, (keys.start, keys.stop - 1, *before, *after))
+        return
     rows = [(*before, value, *after) for value in keys]
     if connection.dialect.name == "postgresql":
         _copy_converted(connection, table.name, table, rows)
     else:
         connection.exec_driver_sql(_sqlite_sql(table, None, connection.dialect), rows)
+
+
+@lru_cache(maxsize=8)
+def _sqlite_copies_sql(table: Table, position: int) -> str:
+    """INSERT ... SELECT of one row per integer from ? to ?, that integer at `position`."""
+    width = len(table.columns)
+    values = ["?"] * width
+    values[position] = "n"
+    quote = sqlite.dialect().identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    return (
+        "WITH RECURSIVE run(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM run WHERE n < ?) "
+        f"INSERT INTO {quote(table.name)} ({columns}) SELECT {', '.join(values)} FROM run"
+    )
 
 
 def upsert_many(connection: Connection, table: Table, rows: Sequence[Row], key: str) -> None:
@@ -89,15 +110,22 @@ def upsert_many(connection: Connection, table: Table, rows: Sequence[Row], key: 
 
 
 def _converted(rows: Sequence[Row], table: Table, dialect: Dialect) -> list[tuple[Any, ...]]:
-    names, conversions = _conversions(table, dialect)
-    pick = itemgetter(*names)
+    pick = itemgetter(*_conversions(table, dialect)[0])
+    return encode_tuples((pick(row) for row in rows), table, dialect)
+
+
+def encode_tuples(
+    rows: Iterable[Sequence[Any]], table: Table, dialect: Dialect
+) -> list[tuple[Any, ...]]:
+    """Rows holding every column of `table` in order, as the driver takes them."""
+    conversions = _conversions(table, dialect)[1]
     converted = []
     # Imports repeat values (every row's created_at is the same instant): a value
     # identical to the previous one in its column reuses that one's conversion.
     last_in: list[Any] = [None] * len(conversions)
     last_out: list[Any] = [None] * len(conversions)
     for row in rows:
-        values = list(pick(row))
+        values = list(row)
         try:
             for slot, (index, convert) in enumerate(conversions):
                 value = values[index]
@@ -109,9 +137,19 @@ def _converted(rows: Sequence[Row], table: Table, dialect: Dialect) -> list[tupl
         except Exception as error:
             # What SQLAlchemy raises for a value its column type refuses.
             sql = f"bulk write to {table.name}"
-            raise StatementError(str(error), sql, dict(row), error) from error
+            raise StatementError(str(error), sql, list(row), error) from error
         converted.append(tuple(values))
     return converted
+
+
+def insert_encoded(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """INSERT rows already made by `encode_tuples` for this connection's dialect."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy_converted(connection, table.name, table, rows)
+    else:
+        connection.exec_driver_sql(_sqlite_sql(table, None, connection.dialect), rows)
 
 
 @lru_cache(maxsize=32)

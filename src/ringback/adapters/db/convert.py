@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from ringback.domain.access import ApiToken, Role, User
 from ringback.domain.model import (
     Appointment,
+    CallbackScope,
     Channel,
     Contact,
     Direction,
@@ -46,51 +48,99 @@ def _value(member: Channel | NextStepKind | None) -> str | None:
     return member.value if member is not None else None
 
 
+def _scope_value(scope: CallbackScope) -> str | None:
+    """NULL for the default (anyone): most touches book nothing."""
+    return None if scope is CallbackScope.ANYONE else scope.value
+
+
+def _scope(value: str | None) -> CallbackScope:
+    return CallbackScope(value) if value else CallbackScope.ANYONE
+
+
 # Contacts
 
 
+# Column order of the contacts table after `id` (tables.py checks it).
+CONTACT_COLUMNS = (
+    "full_name",
+    "first_name",
+    "name_key",
+    "email",
+    "email_key",
+    "address",
+    "country",
+    "subdivision",
+    "company",
+    "title",
+    "segment",
+    "tags",
+    "fields",
+    "owner",
+    "referred_by",
+    "reason",
+    "timezone",
+    "timezone_candidates",
+    "timezone_source",
+    "preferred_windows",
+    "preferred_channel",
+    "email_first",
+    "personal",
+    "cadence",
+    "created_at",
+)
+# And of contact_phones after `contact_id`.
+PHONE_COLUMNS = ("position", "e164", "kind", "country", "timezones")
+
+
+def contact_row(contact: Contact) -> tuple[Any, ...]:
+    """The contact's values in CONTACT_COLUMNS order (bulk imports skip the dict)."""
+    return (
+        contact.full_name,
+        contact.first_name,
+        name_key(contact.full_name),
+        contact.email,
+        email_key(contact.email),
+        contact.address,
+        contact.country,
+        contact.subdivision,
+        contact.company,
+        contact.title,
+        contact.segment,
+        list(contact.tags),
+        dict(contact.fields),
+        contact.owner,
+        contact.referred_by,
+        contact.reason,
+        contact.timezone,
+        list(contact.timezone_candidates),
+        contact.timezone_source,
+        [window_json(window) for window in contact.preferred_windows],
+        _value(contact.preferred_channel),
+        contact.email_first,
+        contact.personal,
+        contact.cadence,
+        contact.created_at,
+    )
+
+
 def contact_values(contact: Contact, contact_id: int) -> Values:
-    return {
-        "id": contact_id,
-        "full_name": contact.full_name,
-        "first_name": contact.first_name,
-        "name_key": name_key(contact.full_name),
-        "email": contact.email,
-        "email_key": email_key(contact.email),
-        "address": contact.address,
-        "country": contact.country,
-        "subdivision": contact.subdivision,
-        "company": contact.company,
-        "title": contact.title,
-        "segment": contact.segment,
-        "tags": list(contact.tags),
-        "fields": dict(contact.fields),
-        "owner": contact.owner,
-        "referred_by": contact.referred_by,
-        "reason": contact.reason,
-        "timezone": contact.timezone,
-        "timezone_candidates": list(contact.timezone_candidates),
-        "timezone_source": contact.timezone_source,
-        "preferred_windows": [window_json(window) for window in contact.preferred_windows],
-        "preferred_channel": _value(contact.preferred_channel),
-        "email_first": contact.email_first,
-        "personal": contact.personal,
-        "cadence": contact.cadence,
-        "created_at": contact.created_at,
-    }
+    values: Values = {"id": contact_id}
+    values.update(zip(CONTACT_COLUMNS, contact_row(contact), strict=True))
+    return values
+
+
+def phone_rows(phones: Sequence[Phone]) -> list[tuple[Any, ...]]:
+    """Each phone's values in PHONE_COLUMNS order."""
+    return [
+        (position, phone.e164, phone.kind.value, phone.country, list(phone.timezones))
+        for position, phone in enumerate(phones)
+    ]
 
 
 def phone_values(contact_id: int, phones: Sequence[Phone]) -> list[Values]:
     return [
-        {
-            "contact_id": contact_id,
-            "position": position,
-            "e164": phone.e164,
-            "kind": phone.kind.value,
-            "country": phone.country,
-            "timezones": list(phone.timezones),
-        }
-        for position, phone in enumerate(phones)
+        {"contact_id": contact_id, **dict(zip(PHONE_COLUMNS, row, strict=True))}
+        for row in phone_rows(phones)
     ]
 
 
@@ -167,6 +217,7 @@ def touch_values(touch: Touch, touch_id: int) -> Values:
         "user_name": touch.user,
         "next_at": touch.next_at,
         "next_kind": _value(touch.next_kind),
+        "next_scope": _scope_value(touch.next_scope),
         "phone": touch.phone,
         "external_id": touch.external_id,
     }
@@ -187,6 +238,7 @@ def touch_from_row(row: Row) -> Touch:
         user=row["user_name"],
         next_at=row["next_at"],
         next_kind=NextStepKind(next_kind) if next_kind is not None else None,
+        next_scope=_scope(row["next_scope"]),
         phone=row["phone"],
         external_id=row["external_id"],
     )
@@ -206,6 +258,7 @@ _STATE_INSTANTS = (
     "next_due_at",
 )
 _STATE_SCALARS = (
+    "booked_for",
     "attempts",
     "calls_unanswered_in_row",
     "silent_calls_in_row",
@@ -269,6 +322,7 @@ def appointment_values(appointment: Appointment) -> Values:
         "user_name": appointment.user,
         "sequence": appointment.sequence,
         "cancelled": appointment.cancelled,
+        "scope": appointment.scope.value,
     }
 
 
@@ -285,4 +339,48 @@ def appointment_from_row(row: Row) -> Appointment:
         user=row["user_name"],
         sequence=row["sequence"],
         cancelled=row["cancelled"],
+        scope=_scope(row["scope"]),
+    )
+
+
+# Accounts
+
+
+def user_values(user: User) -> Values:
+    return {
+        "name": user.name,
+        "role": user.role.value,
+        "password_hash": user.password_hash,
+        "active": user.active,
+        "created_at": user.created_at,
+    }
+
+
+def user_from_row(row: Row) -> User:
+    return User(
+        id=row["id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        password_hash=row["password_hash"],
+        active=row["active"],
+        created_at=row["created_at"],
+    )
+
+
+def token_values(token: ApiToken) -> Values:
+    return {
+        "user_id": token.user_id,
+        "name": token.name,
+        "token_hash": token.token_hash,
+        "created_at": token.created_at,
+    }
+
+
+def token_from_row(row: Row) -> ApiToken:
+    return ApiToken(
+        id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        token_hash=row["token_hash"],
+        created_at=row["created_at"],
     )

@@ -12,10 +12,17 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import Connection, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, delete, false, func, or_, select, update
 
 from ringback.adapters.db import convert
-from ringback.adapters.db.bulk import insert_copies, insert_many, reserve_ids, upsert_many
+from ringback.adapters.db.bulk import (
+    insert_copies,
+    insert_encoded,
+    insert_many,
+    reserve_ids,
+    upsert_many,
+)
+from ringback.adapters.db.import_rows import ContactRowEncoder, EncodedContact
 from ringback.adapters.db.tables import (
     BOOKED,
     appointments,
@@ -24,8 +31,10 @@ from ringback.adapters.db.tables import (
     followup_state,
     touches,
 )
+from ringback.domain.access import TEAM, OwnerFilter
 from ringback.domain.errors import NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Phone, Status, Touch
+from ringback.services.ports import AppointmentQuery, ContactQuery
 
 # Ids per IN (...) list: far below SQLite's and PostgreSQL's bind parameter limits.
 IN_CHUNK = 1000
@@ -53,14 +62,22 @@ class SqlContactRepository:
         insert_many(self._connection, contacts, [convert.contact_values(c, i) for c, i in pairs])
         phone_rows = [row for c, i in pairs for row in convert.phone_values(i, c.phones)]
         insert_many(self._connection, contact_phones, phone_rows)
-        return ids
+        return list(ids)
 
-    def add_imported(self, new_contacts: Sequence[Contact], due_at: datetime) -> list[int]:
-        """add_many, each with a NEW follow-up state due at `due_at` (ContactImportSink)."""
-        ids = self.add_many(new_contacts)
+    def import_encoder(self, created_at: datetime) -> ContactRowEncoder:
+        """What turns contacts into rows in import workers (EncodedContactSink)."""
+        return ContactRowEncoder(self._connection.engine.url.drivername, created_at)
+
+    def add_encoded(self, encoded: Sequence[EncodedContact], due_at: datetime) -> list[int]:
+        """Store contacts made by `import_encoder`, each with a NEW state due at `due_at`."""
+        ids = reserve_ids(self._connection, contacts, len(encoded))
+        pairs = list(zip(ids, encoded, strict=True))
+        insert_encoded(self._connection, contacts, [(i, *row) for i, (row, _) in pairs])
+        phone_rows = [(i, *phone) for i, (_, phones) in pairs for phone in phones]
+        insert_encoded(self._connection, contact_phones, phone_rows)
         template = convert.state_values(FollowUpState(0, status=Status.NEW, next_due_at=due_at))
         insert_copies(self._connection, followup_state, template, "contact_id", ids)
-        return ids
+        return list(ids)
 
     def get(self, contact_id: int) -> Contact:
         found = self._load(select(contacts).where(contacts.c.id == contact_id))
@@ -111,6 +128,35 @@ class SqlContactRepository:
 
     def count(self) -> int:
         return self._connection.execute(select(func.count()).select_from(contacts)).scalar_one()
+
+    def find(self, query: ContactQuery) -> list[Contact]:
+        """One page of contacts matching `query`, by id (keyset: `after_id`)."""
+        c = contacts.c
+        statement = select(contacts).where(owner_allowed(query.visible), c.id > query.after_id)
+        if query.owner is not None:
+            statement = statement.where(
+                c.owner.is_(None) if query.owner == TEAM else c.owner == query.owner
+            )
+        if query.segment is not None:
+            statement = statement.where(c.segment == query.segment)
+        if query.status is not None or query.due_before is not None:
+            statement = statement.where(c.id.in_(_states_matching(query)))
+        if query.text is not None or query.phone is not None:
+            statement = statement.where(_text_matches(query))
+        return self._load(statement.order_by(c.id).limit(query.limit))
+
+    def owners(self, contact_ids: Sequence[int]) -> dict[int, str | None]:
+        found: dict[int, str | None] = {}
+        for chunk in chunks(contact_ids):
+            query = select(contacts.c.id, contacts.c.owner).where(contacts.c.id.in_(chunk))
+            found.update((i, owner) for i, owner in self._connection.execute(query))
+        return found
+
+    def delete(self, contact_id: int) -> None:
+        """Phones, touches, state and appointments go with it (ON DELETE CASCADE)."""
+        result = self._connection.execute(delete(contacts).where(contacts.c.id == contact_id))
+        if result.rowcount == 0:
+            raise NotFound(f"no contact with id {contact_id}")
 
     def _pages(self, query: Select[tuple[object, ...]], page_size: int) -> Iterator[Contact]:
         last_id = 0
@@ -166,6 +212,40 @@ class SqlContactRepository:
         return islice(self._pages(query, page_size), limit)
 
 
+def owner_allowed(visible: OwnerFilter) -> ColumnElement[bool]:
+    """`visible` (domain/access.py) as SQL on contacts.owner."""
+    if visible.owners is None:
+        return contacts.c.id.is_not(None)
+    names = [owner for owner in visible.owners if owner is not None]
+    allowed = contacts.c.owner.in_(names) if names else false()
+    if None in visible.owners:
+        return or_(contacts.c.owner.is_(None), allowed)
+    return allowed
+
+
+def _states_matching(query: ContactQuery) -> Select[tuple[int]]:
+    state = followup_state.c
+    matching = select(state.contact_id)
+    if query.status is not None:
+        matching = matching.where(state.status == query.status.value)
+    if query.due_before is not None:
+        matching = matching.where(state.next_due_at <= query.due_before)
+    return matching
+
+
+def _text_matches(query: ContactQuery) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.text is not None:
+        conditions.append(
+            contacts.c.name_key.contains(convert.name_key(query.text), autoescape=True)
+        )
+        conditions.append(contacts.c.email_key == convert.email_key(query.text))
+    if query.phone is not None:
+        having = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == query.phone)
+        conditions.append(contacts.c.id.in_(having))
+    return or_(*conditions)
+
+
 class SqlTouchRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -178,7 +258,7 @@ class SqlTouchRepository:
         ids = reserve_ids(self._connection, touches, len(new_touches))
         rows = [convert.touch_values(t, i) for t, i in zip(new_touches, ids, strict=True)]
         insert_many(self._connection, touches, rows)
-        return ids
+        return list(ids)
 
     def for_contact(self, contact_id: int, limit: int | None = None) -> list[Touch]:
         query = select(touches).where(touches.c.contact_id == contact_id)
@@ -279,6 +359,28 @@ class SqlAppointmentRepository:
         statement = update(appointments).where(appointments.c.id == appointment.id).values(values)
         if self._connection.execute(statement).rowcount == 0:
             raise NotFound(f"no appointment with id {appointment.id}")
+
+    def get(self, appointment_id: int) -> Appointment:
+        found = self._load(select(appointments).where(appointments.c.id == appointment_id))
+        if not found:
+            raise NotFound(f"no appointment with id {appointment_id}")
+        return found[0]
+
+    def find(self, query: AppointmentQuery) -> list[Appointment]:
+        a = appointments.c
+        visible = select(contacts.c.id).where(owner_allowed(query.visible))
+        statement = select(appointments).where(a.id > query.after_id)
+        if query.visible.owners is not None:
+            statement = statement.where(a.contact_id.in_(visible))
+        if query.contact_id is not None:
+            statement = statement.where(a.contact_id == query.contact_id)
+        if query.start is not None:
+            statement = statement.where(a.starts_at >= query.start)
+        if query.end is not None:
+            statement = statement.where(a.starts_at < query.end)
+        if not query.include_cancelled:
+            statement = statement.where(a.cancelled.is_(False))
+        return self._load(statement.order_by(a.id).limit(query.limit))
 
     def for_contact(self, contact_id: int) -> list[Appointment]:
         query = select(appointments).where(appointments.c.contact_id == contact_id)

@@ -103,6 +103,7 @@ touches = Table(
     Column("user_name", String),
     Column("next_at", UTCDateTime),
     Column("next_kind", String),
+    Column("next_scope", String),  # CallbackScope of the booked next step; NULL: anyone
     Column("phone", String),
     Column("external_id", String, unique=True),
     Index("ix_touches_contact_id_at", "contact_id", "at"),
@@ -130,6 +131,7 @@ followup_state = Table(
     Column("email_bounced", Boolean, nullable=False),
     Column("promised_at", UTCDateTime),
     Column("appointment_at", UTCDateTime),
+    Column("booked_for", String),
     Column("next_due_at", UTCDateTime),
     Column("recent", JSON, nullable=False),
     Index("ix_followup_state_next_due_at", "next_due_at"),
@@ -161,6 +163,7 @@ appointments = Table(
     Column("user_name", String),
     Column("sequence", Integer, nullable=False),
     Column("cancelled", Boolean, nullable=False),
+    Column("scope", String, nullable=False, server_default="anyone"),
     Index("ix_appointments_starts_at", "starts_at"),
     Index("ix_appointments_contact_id", "contact_id"),
 )
@@ -180,4 +183,40 @@ segment_cadences = Table(
     metadata,
     Column("segment", String, primary_key=True),
     Column("cadence_key", String, nullable=False),
+)
+
+# Accounts (issue 4): see domain/access.py for roles and the ownership model.
+# `name` is what contacts.owner and touches.user_name hold.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("role", String, nullable=False),
+    Column("password_hash", String),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# API bearer tokens: only a SHA-256 of the secret is kept.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String, nullable=False),
+    Column("token_hash", String, nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+# Failed sign-ins, for the login rate limit; shared by every app instance.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String, nullable=False),
+    Column("address", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_login_failures_user_name_address_at", "user_name", "address", "at"),
 )

@@ -9,6 +9,11 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from ringback.adapters.db.account_repository import (
+    SqlLoginFailureRepository,
+    SqlTokenRepository,
+    SqlUserRepository,
+)
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
@@ -20,8 +25,11 @@ from ringback.services.ports import (
     AppointmentRepository,
     CadenceRepository,
     ContactRepository,
+    LoginFailureRepository,
     StateRepository,
+    TokenRepository,
     TouchRepository,
+    UserRepository,
 )
 
 
@@ -38,6 +46,9 @@ class SqlUnitOfWork:
     states: StateRepository
     appointments: AppointmentRepository
     cadences: CadenceRepository
+    users: UserRepository
+    tokens: TokenRepository
+    login_failures: LoginFailureRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -53,6 +64,9 @@ class SqlUnitOfWork:
         self.states = SqlStateRepository(connection)
         self.appointments = SqlAppointmentRepository(connection)
         self.cadences = SqlCadenceRepository(connection)
+        self.users = SqlUserRepository(connection)
+        self.tokens = SqlTokenRepository(connection)
+        self.login_failures = SqlLoginFailureRepository(connection)
         return self
 
     def __exit__(

@@ -158,6 +158,78 @@ def read_csv(stream: IO[str]) -> CsvTable:
     return CsvTable(columns=columns, rows=_dict_rows(columns, reader))
 
 
+# Text per block handed to an import worker: a few thousand rows of a typical export.
+BLOCK_CHARS = 1 << 19
+
+
+@dataclass(frozen=True)
+class CsvBlock:
+    """Whole records of a CSV file, still as text: cheap to hand to another process.
+
+    Splitting a file into blocks costs the reading process almost nothing; each
+    worker then parses its own block (`rows()`).
+    """
+
+    columns: tuple[str, ...]
+    delimiter: str
+    text: str
+
+    def rows(self) -> list[dict[str, str | None]]:
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        return list(_dict_rows(list(self.columns), reader))
+
+
+@dataclass
+class CsvBlocks:
+    """A CSV file's header and its data rows as CsvBlocks."""
+
+    columns: list[str]
+    blocks: Iterator[CsvBlock]
+
+
+def read_csv_blocks(stream: IO[str], block_chars: int = BLOCK_CHARS) -> CsvBlocks:
+    """Like read_csv, but the rows come as blocks of whole records (see CsvBlock)."""
+    header_line = stream.readline()
+    delimiter = sniff_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    columns = [name.strip() for name in header]
+    return CsvBlocks(columns, _blocks(stream, tuple(columns), delimiter, block_chars))
+
+
+def _blocks(
+    stream: IO[str], columns: tuple[str, ...], delimiter: str, block_chars: int
+) -> Iterator[CsvBlock]:
+    pending = ""
+    while piece := stream.read(block_chars):
+        text = pending + piece
+        end = _records_end(text)
+        if end:
+            yield CsvBlock(columns, delimiter, text[:end])
+        pending = text[end:]
+    if pending:
+        yield CsvBlock(columns, delimiter, pending)
+
+
+def _records_end(text: str) -> int:
+    """Where the last whole record of `text` ends: after a line break outside quotes.
+
+    A line break is outside quotes when an even number of quote characters precede
+    it (a quote inside a quoted cell is doubled, so it never changes the parity).
+    0 when `text` holds no complete record yet.
+    """
+    cut = text.rfind("\n")
+    if cut < 0:
+        return 0
+    quotes = text.count('"', 0, cut)
+    while quotes % 2:
+        previous = text.rfind("\n", 0, cut)
+        if previous < 0:
+            return 0
+        quotes -= text.count('"', previous, cut)
+        cut = previous
+    return cut + 1
+
+
 def open_csv(path: Path) -> IO[str]:
     return path.open(encoding="utf-8-sig", newline="")
 

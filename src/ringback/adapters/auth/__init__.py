@@ -1,0 +1,1 @@
+"""Credentials: password hashing (argon2) for the accounts service."""

@@ -1,0 +1,98 @@
+"""The app factory: `create_app(App) -> FastAPI`.
+
+    from ringback.bootstrap import App
+    from ringback.web.app import create_app
+    web = create_app(App(Settings(database_url=...)))   # tests: TestClient(web)
+
+Nothing connects to the database here; `ringback serve` runs `ensure_schema` first.
+Layout: api/ (JSON under /api/v1, OpenAPI at /api/v1/openapi.json, docs at
+/api/v1/docs), pages/ (HTML), templates/, static/ (served at /static: CSS, HTMX 2).
+Adding a page: a router in pages/, included in pages/__init__.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ringback import __version__
+from ringback.bootstrap import App
+from ringback.web import errors
+from ringback.web.api import PREFIX
+from ringback.web.api import router as api_router
+from ringback.web.api.schemas import TouchCreate
+from ringback.web.pages import router as pages_router
+from ringback.web.security import SESSION_COOKIE, SESSION_MAX_AGE
+from ringback.web.templating import STATIC_PREFIX, page_error
+
+# Pages load scripts and styles from /static only; the API docs page is left alone.
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+DOCS_PATHS = (f"{PREFIX}/docs", f"{PREFIX}/docs/oauth2-redirect")
+
+
+def create_app(app: App | None = None) -> FastAPI:
+    ringback = app or App()
+    web = FastAPI(
+        title="Ringback",
+        version=__version__,
+        summary="Follow-up engine: whom to call next, when, and with what words.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    web.state.ringback = ringback
+    web.add_middleware(
+        SessionMiddleware,
+        secret_key=ringback.session_secret(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=ringback.settings.secure_cookies,
+    )
+    web.middleware("http")(_security_headers)
+    static = StaticFiles(packages=[("ringback.web", "static")])
+    web.mount(STATIC_PREFIX.rstrip("/"), static, name="static")
+    web.include_router(api_router)
+    web.include_router(pages_router)
+    errors.install(web, page_error)
+    web.openapi = lambda: _openapi(web)  # type: ignore[method-assign]
+    return web
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    is_page = response.headers.get("content-type", "").startswith("text/html")
+    if is_page and request.url.path not in DOCS_PATHS:
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+    return response
+
+
+def _openapi(web: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the models only named in hand-written bodies (touches)."""
+    if web.openapi_schema is None:
+        schema = get_openapi(
+            title=web.title,
+            version=web.version,
+            summary=web.summary,
+            routes=web.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        extra = TouchCreate.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in extra.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("TouchCreate", extra)
+        web.openapi_schema = schema
+    return web.openapi_schema

@@ -1,0 +1,118 @@
+"""FastAPI dependencies, as `Annotated` aliases; tests override the functions.
+
+- `AppDep`: the bootstrap App (settings, engine); `UowFactoryDep`: units of work.
+- `Now`: the current instant (override `get_now` to freeze time).
+- `ApiUser` / `ApiActor`: who calls the API — a bearer token (`Authorization:
+  Bearer rb_…`), else the session cookie, in which case unsafe methods need the
+  `X-CSRF-Token` header (web/security.py). Neither: 401.
+- `PageUser`: the signed-in user of a page; none sends the browser to /login.
+- `CsrfChecked`: for page routers — every unsafe request must carry the session's
+  CSRF token (form field or header); the pages router applies it to all routes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ringback.bootstrap import App
+from ringback.domain.access import Actor, User
+from ringback.services.accounts import user_for_token
+from ringback.services.contacts import UowFactory
+from ringback.web.errors import CsrfFailed, LoginRequired, NotAuthenticated
+from ringback.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    csrf_matches,
+    is_unsafe,
+    session_user,
+)
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token from `ringback token create USER`.",
+)
+
+
+def get_app(request: Request) -> App:
+    app: App = request.app.state.ringback
+    return app
+
+
+AppDep = Annotated[App, Depends(get_app)]
+
+
+def get_uow_factory(app: AppDep) -> UowFactory:
+    return app.uow_factory()
+
+
+UowFactoryDep = Annotated[UowFactory, Depends(get_uow_factory)]
+
+
+def get_now() -> datetime:
+    return datetime.now(UTC)
+
+
+Now = Annotated[datetime, Depends(get_now)]
+
+
+def get_api_user(
+    request: Request,
+    uow_factory: UowFactoryDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> User:
+    if credentials is not None:
+        user = user_for_token(uow_factory, credentials.credentials)
+        if user is None:
+            raise NotAuthenticated("the API token is unknown or was revoked")
+        return user
+    user = session_user(request, uow_factory)
+    if user is None:
+        raise NotAuthenticated("send an API token: Authorization: Bearer <token>")
+    if is_unsafe(request) and not csrf_matches(request, request.headers.get(CSRF_HEADER)):
+        raise CsrfFailed(f"a signed-in browser must send the {CSRF_HEADER} header")
+    return user
+
+
+ApiUser = Annotated[User, Depends(get_api_user)]
+
+
+def get_api_actor(user: ApiUser) -> Actor:
+    return user.actor
+
+
+ApiActor = Annotated[Actor, Depends(get_api_actor)]
+
+
+def get_page_user(request: Request, uow_factory: UowFactoryDep) -> User:
+    user = session_user(request, uow_factory)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+PageUser = Annotated[User, Depends(get_page_user)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Every unsafe page request carries the session's CSRF token.
+
+    Pages only ever authenticate by the session cookie, so no request is exempt.
+    """
+    if not is_unsafe(request):
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)
+            submitted = value if isinstance(value, str) else None
+    if not csrf_matches(request, submitted):
+        raise CsrfFailed("the form has expired or did not come from this site; reload the page")
+
+
+CsrfChecked = Annotated[None, Depends(check_csrf)]

@@ -1,0 +1,101 @@
+"""`ringback user`, `ringback token` and `ringback serve` (uvicorn replaced by a stub)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from ringback.cli import app
+
+runner = CliRunner()
+PASSWORD = "correct horse battery"
+
+
+def run(db_url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db_url, *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What `serve` hands to uvicorn, instead of serving it."""
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **options: seen.update(web=web, **options))
+    return seen
+
+
+def test_a_user_added_with_a_password_from_stdin_can_create_a_token(
+    db_url: str, served: dict[str, Any], tmp_path: Path
+) -> None:
+    code, out, err = run(db_url, "user", "add", "Rita", "--role", "rep", "--password-stdin",
+                         stdin=PASSWORD + "\n")  # fmt: skip
+    assert code == 0, err
+    assert "rita" in out
+    code, token, err = run(db_url, "token", "create", "rita", "--name", "dialer")
+    assert code == 0, err
+    assert re.fullmatch(r"rb_[\w-]+\n", token)
+    assert "not shown again" in err
+    code, out, _ = run(db_url, "user", "list", "--json")
+    assert '"role": "rep"' in out
+    run(db_url, "--data-dir", str(tmp_path), "serve")
+    with TestClient(served["web"]) as client:
+        headers = {"Authorization": f"Bearer {token.strip()}"}
+        assert client.get("/api/v1/contacts", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["user", "add", "rita", "--role", "boss", "--password-stdin"], PASSWORD, "role"),
+        (["user", "add", "team", "--role", "rep", "--password-stdin"], PASSWORD, "reserved"),
+        (["user", "add", "rita", "--role", "rep", "--password-stdin"], "short", "10 characters"),
+        (["token", "create", "nobody"], None, "no user named"),
+        (["token", "revoke", "99"], None, "no token"),
+    ],
+)
+def test_bad_account_commands_fail_with_a_clear_error(
+    db_url: str, args: list[str], stdin: str | None, message: str
+) -> None:
+    code, _, err = run(db_url, *args, stdin=stdin)
+    assert code == 1
+    assert message in err
+
+
+def test_a_user_name_is_taken_only_once(db_url: str) -> None:
+    for expected in (0, 1):
+        code, _, err = run(db_url, "user", "add", "rita", "--role", "rep", "--no-password")
+        assert code == expected, err
+    assert "already exists" in err
+
+
+def test_serve_prints_its_address_and_listens_where_told(
+    db_url: str, served: dict[str, Any], tmp_path: Path
+) -> None:
+    code, out, err = run(db_url, "--data-dir", str(tmp_path), "serve", "--host", "0.0.0.0",
+                         "--port", "8123")  # fmt: skip
+    assert code == 0, err
+    assert "http://127.0.0.1:8123/" in out
+    assert (served["host"], served["port"]) == ("0.0.0.0", 8123)
+
+
+def test_serve_demo_seeds_a_demo_database_and_prints_a_login_that_works(
+    served: dict[str, Any], tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["--data-dir", str(tmp_path), "serve", "--demo"])
+    assert result.exit_code == 0, result.stderr
+    match = re.search(r"user (\w+), password (\S+)", result.stdout)
+    assert match, result.stdout
+    with TestClient(served["web"]) as browser:
+        page = browser.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token
+        form = {"username": match[1], "password": match[2], "csrf_token": token[1]}
+        assert browser.post("/login", data=form, follow_redirects=False).status_code == 303
+        assert browser.get("/api/v1/contacts", params={"limit": 5}).json()["items"]
+    assert (tmp_path / "demo.sqlite").exists()
