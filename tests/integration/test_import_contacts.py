@@ -149,6 +149,7 @@ class _CutUnitOfWork:
         inner = self.inner.__enter__()
         self.contacts, self.states = inner.contacts, inner.states
         self.touches, self.appointments = inner.touches, inner.appointments
+        self.cadences = inner.cadences
         return self
 
     def __exit__(

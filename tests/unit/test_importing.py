@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from ringback.domain.errors import InvalidField
 from ringback.services import importing
 from ringback.services.importing import import_contacts
 from tests.unit.fakes import FakeContacts, FakeUnitOfWork
@@ -67,3 +68,24 @@ def test_new_contacts_are_due_at_import_time(uow: FakeUnitOfWork) -> None:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork()
+
+
+def test_rows_naming_an_unknown_cadence_are_rejected_and_the_rest_kept(
+    uow: FakeUnitOfWork,
+) -> None:
+    rows = [
+        {"full_name": "Ana Lima", "phone": "+1 212 555 0100", "cadence": "default"},
+        {"full_name": "Bo Chen", "phone": "+1 212 555 0101", "cadence": "nope"},
+    ]
+    refused: list[tuple[int, str, str]] = []
+
+    class Sink:
+        def reject(self, row: int, values: object, error: InvalidField) -> None:
+            refused.append((row, error.field, error.message))
+
+    report = import_contacts(
+        rows, lambda: uow, default_region="US", now=NOW, first_row=1, rejects=Sink()
+    )
+    assert (report.imported, report.rejected) == (1, 1)
+    [(row, field, message)] = refused
+    assert (row, field) == (2, "cadence") and "'nope'" in message

@@ -171,3 +171,20 @@ def test_the_documented_example_file_is_a_valid_cadence(uow: FakeUnitOfWork) -> 
     saved = save_cadence(lambda: uow, read_cadence_file(example), NOW)
 
     assert (saved.key, saved.first_wait) == ("referrals", timedelta(days=1))
+
+
+def test_a_contact_naming_an_unknown_cadence_is_refused_naming_the_field(
+    uow: FakeUnitOfWork,
+) -> None:
+    with pytest.raises(InvalidField) as refused:
+        add_contact(lambda: uow, replace(person(1), cadence="fats"), NOW)
+    assert refused.value.field == "cadence"
+    assert "'fats'" in refused.value.message and "default" in refused.value.message
+    assert uow.contacts.count() == 0
+
+
+def test_a_contact_may_name_a_stored_cadence_or_the_default(uow: FakeUnitOfWork) -> None:
+    save_cadence(lambda: uow, FAST, NOW)
+    add_contact(lambda: uow, replace(person(1), cadence="fast"), NOW)
+    add_contact(lambda: uow, replace(person(2), cadence=DEFAULT_CADENCE.key), NOW)
+    assert uow.contacts.count() == 2

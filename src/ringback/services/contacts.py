@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ringback.domain.errors import NotFound
+from ringback.domain.cadence import DEFAULT_CADENCE
+from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.phone import lookup_key
 from ringback.services.ports import UnitOfWork
@@ -15,13 +16,35 @@ UowFactory = Callable[[], UnitOfWork]
 
 
 def add_contact(uow_factory: UowFactory, contact: Contact, now: datetime) -> Contact:
-    """Store a new contact; it is due for a first touch from `now` (R1)."""
+    """Store a new contact; it is due for a first touch from `now` (R1).
+
+    A cadence key must name a stored cadence or the default: InvalidField otherwise.
+    """
     with uow_factory() as uow:
+        check_cadence_key(uow, contact.cadence)
         saved = uow.contacts.add(contact)
         assert saved.id is not None
         uow.states.save(FollowUpState(contact_id=saved.id, status=Status.NEW, next_due_at=now))
         uow.commit()
     return saved
+
+
+def known_cadence_keys(uow: UnitOfWork) -> frozenset[str]:
+    return frozenset({DEFAULT_CADENCE.key, *(cadence.key for cadence in uow.cadences.list())})
+
+
+def check_cadence_key(uow: UnitOfWork, key: str | None) -> None:
+    """Refuse a contact's cadence key that names no cadence (issue 3: never a silent
+    fallback to the default)."""
+    if key is None:
+        return
+    known = known_cadence_keys(uow)
+    if key not in known:
+        raise InvalidField("cadence", unknown_cadence_message(key, known))
+
+
+def unknown_cadence_message(key: str, known: Iterable[str]) -> str:
+    return f"no cadence with key {key!r} (known: {', '.join(sorted(known))})"
 
 
 def find_contact(uow: UnitOfWork, ref: str, default_region: str) -> Contact:

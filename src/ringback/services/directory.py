@@ -17,7 +17,7 @@ from ringback.domain.model import Contact, FollowUpState, Touch
 from ringback.domain.phone import parse_phone
 from ringback.domain.state import reassess
 from ringback.services.cadences import stored_cadence_for
-from ringback.services.contacts import UowFactory, add_contact
+from ringback.services.contacts import UowFactory, add_contact, check_cadence_key
 from ringback.services.ports import ContactQuery, UnitOfWork
 
 
@@ -106,6 +106,8 @@ def update_contact(
         record.update(changes)
         updated = contact_from_record(record, default_region=default_region)
         updated.id, updated.created_at = current.id, current.created_at
+        if updated.cadence != current.cadence:
+            check_cadence_key(uow, updated.cadence)
         uow.contacts.update(updated)
         state = reassess(uow.states.get(contact_id), updated, stored_cadence_for(uow)(updated))
         uow.states.save(state)

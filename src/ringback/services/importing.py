@@ -26,7 +26,7 @@ from ringback.domain.contact_input import contact_from_record
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Contact, FollowUpState, Phone, PhoneType, Status
 from ringback.domain.value_input import format_windows, parse_windows
-from ringback.services.contacts import UowFactory
+from ringback.services.contacts import UowFactory, known_cadence_keys, unknown_cadence_message
 from ringback.services.parallel import map_ordered
 from ringback.services.ports import ContactRepository, UnitOfWork
 
@@ -139,6 +139,7 @@ class ContactValidation:
     default_region: str
     mapping: Mapping[str, str] | None
     encoder: Encoder | None = None
+    cadences: frozenset[str] | None = None  # the keys a row may name; None: any
 
     def check(self, block: RowBlock) -> Checked:
         rows = block.rows()
@@ -155,6 +156,11 @@ class ContactValidation:
                 )
             except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
                 rejects.append(Reject(offset, values, exc.field, exc.message))
+                continue
+            key = contact.cadence
+            if key is not None and self.cadences is not None and key not in self.cadences:
+                message = unknown_cadence_message(key, self.cadences)
+                rejects.append(Reject(offset, values, "cadence", message))
                 continue
             valid.append(contact)
         keys = [identity_texts(contact) for contact in valid]
@@ -268,7 +274,7 @@ def import_contact_blocks(
     report = ImportReport(dry_run=dry_run)
     writer = _BatchWriter.open(uow_factory, now, dry_run, report)
     validation = ContactValidation(
-        default_region, dict(mapping) if mapping else None, writer.encoder
+        default_region, dict(mapping) if mapping else None, writer.encoder, writer.cadences
     )
     column_of = {field: column for column, field in (mapping or {}).items()}
     sink = rejects or NoRejects()
@@ -318,6 +324,7 @@ class _BatchWriter:
         dry_run: bool,
         report: ImportReport,
         encoder: Encoder | None,
+        cadences: frozenset[str],
     ) -> None:
         self.uow_factory = uow_factory
         self.seen = seen
@@ -325,6 +332,7 @@ class _BatchWriter:
         self.dry_run = dry_run
         self.report = report
         self.encoder = encoder
+        self.cadences = cadences
         self.pending: list[tuple[tuple[str, ...], Any]] = []
 
     @classmethod
@@ -339,7 +347,8 @@ class _BatchWriter:
                 contacts, ContactKeySource
             )
             encoder = contacts.import_encoder(now) if bulk else None  # type: ignore[attr-defined]
-        return cls(uow_factory, seen, now, dry_run, report, encoder)
+            cadences = known_cadence_keys(uow)
+        return cls(uow_factory, seen, now, dry_run, report, encoder, cadences)
 
     def write_full_batches(self, batch_size: int) -> None:
         while len(self.pending) >= batch_size:
