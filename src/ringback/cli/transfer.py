@@ -32,12 +32,8 @@ from ringback.cli.common import (
     user_errors,
 )
 from ringback.domain.errors import InvalidField
-from ringback.services.importing import (
-    ImportReport,
-    RowBlock,
-    import_contact_blocks,
-    row_blocks,
-)
+from ringback.services.import_validation import RowBlock
+from ringback.services.importing import ImportReport, import_contact_blocks, row_blocks
 from ringback.services.touch_import import import_touches
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class RingbackError(Exception):
     """Base class for every error Ringback reports to a user."""
@@ -34,3 +36,14 @@ class RuleRefusal(RingbackError):
         self.message = message
         self.field = field
         super().__init__(f"{rule}: {message}")
+
+
+class NotPermitted(RingbackError, PermissionError):
+    """The actor may see this, but not do it (a rep changing the team's settings)."""
+
+
+def unknown_cadence(key: str, known: Iterable[str]) -> InvalidField:
+    """The refusal of a contact naming a cadence that does not exist (issue 3)."""
+    return InvalidField(
+        "cadence", f"no cadence with key {key!r} (known: {', '.join(sorted(known))})"
+    )

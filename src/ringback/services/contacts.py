@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from ringback.domain.cadence import DEFAULT_CADENCE
-from ringback.domain.errors import InvalidField, NotFound
+from ringback.domain.errors import NotFound, unknown_cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.phone import lookup_key
 from ringback.services.ports import UnitOfWork
@@ -40,11 +40,7 @@ def check_cadence_key(uow: UnitOfWork, key: str | None) -> None:
         return
     known = known_cadence_keys(uow)
     if key not in known:
-        raise InvalidField("cadence", unknown_cadence_message(key, known))
-
-
-def unknown_cadence_message(key: str, known: Iterable[str]) -> str:
-    return f"no cadence with key {key!r} (known: {', '.join(sorted(known))})"
+        raise unknown_cadence(key, known)
 
 
 def find_contact(uow: UnitOfWork, ref: str, default_region: str) -> Contact:

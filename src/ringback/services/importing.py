@@ -12,21 +12,29 @@ of thousands of rows a second (PRODUCT.md §6).
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from operator import attrgetter
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from ringback.domain.contact_input import contact_from_record
 from ringback.domain.errors import InvalidField
-from ringback.domain.model import Channel, Contact, FollowUpState, Phone, PhoneType, Status
-from ringback.domain.value_input import format_windows, parse_windows
-from ringback.services.contacts import UowFactory, known_cadence_keys, unknown_cadence_message
+from ringback.domain.model import FollowUpState, Status
+from ringback.services.contacts import UowFactory, known_cadence_keys
+from ringback.services.import_validation import (
+    ContactValidation,
+    Encoder,
+    Packed,
+    Progress,
+    RowBlock,
+    Values,
+    folded,
+    identity_texts,
+    key_text,
+    unpack,
+)
 from ringback.services.parallel import map_ordered
 from ringback.services.ports import ContactRepository, UnitOfWork
 
@@ -38,26 +46,10 @@ CHUNK_ROWS = 2000
 # `identity_keys()`, see ContactKeySource).
 PRELOAD_MAX = 100_000
 
-Values = Mapping[str, str | None]
-Progress = Callable[[int], None]
-PackedPhone = tuple[str, str, str | None, tuple[str, ...]]
-Packed = tuple[
-    tuple[str, str], tuple[PackedPhone, ...], tuple[Any, ...], str, str | None, tuple[Any, ...]
-]
-# Turns validated contacts into whatever the repository stores in one go; picklable.
-Encoder = Callable[[Sequence[Contact]], list[Any]]
-
 
 class RejectSink(Protocol):
     def reject(self, row: int, values: Values, error: InvalidField) -> None:
         """Record a refused row: its original values, its number and what was wrong."""
-
-
-class RowBlock(Protocol):
-    """A run of consecutive input rows, handed whole to a validating worker."""
-
-    def rows(self) -> Sequence[Values]:
-        """The block's rows (source column → text), in order."""
 
 
 @dataclass(frozen=True)
@@ -110,112 +102,6 @@ class ImportReport:
 
 
 # --- contacts ----------------------------------------------------------------------
-
-
-class Reject(NamedTuple):
-    offset: int  # within its block
-    values: Values
-    field: str
-    message: str
-
-
-class Checked(NamedTuple):
-    """A validated block: counts, refused rows, and each valid contact.
-
-    A valid contact comes as (identity keys, encoded contact): the encoder's output,
-    or a packed Contact (_pack) when the repository has no encoder.
-    """
-
-    rows: int
-    blank: int
-    rejects: list[Reject]
-    valid: list[tuple[tuple[str, ...], Any]]
-
-
-@dataclass(frozen=True)
-class ContactValidation:
-    """Rows → contacts for a whole import; picklable, so worker processes can run it."""
-
-    default_region: str
-    mapping: Mapping[str, str] | None
-    encoder: Encoder | None = None
-    cadences: frozenset[str] | None = None  # the keys a row may name; None: any
-
-    def check(self, block: RowBlock) -> Checked:
-        rows = block.rows()
-        blank = 0
-        rejects: list[Reject] = []
-        valid: list[Contact] = []
-        for offset, values in enumerate(rows):
-            if not any(values.values()):
-                blank += 1
-                continue
-            try:
-                contact = contact_from_record(
-                    self._record(values), default_region=self.default_region
-                )
-            except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
-                rejects.append(Reject(offset, values, exc.field, exc.message))
-                continue
-            key = contact.cadence
-            if key is not None and self.cadences is not None and key not in self.cadences:
-                message = unknown_cadence_message(key, self.cadences)
-                rejects.append(Reject(offset, values, "cadence", message))
-                continue
-            valid.append(contact)
-        keys = [identity_texts(contact) for contact in valid]
-        encoded = self.encoder(valid) if self.encoder else [_pack(c) for c in valid]
-        return Checked(len(rows), blank, rejects, list(zip(keys, encoded, strict=True)))
-
-    def _record(self, values: Values) -> Values:
-        if self.mapping is None:
-            return values
-        mapping = self.mapping
-        return {mapping[column]: value for column, value in values.items() if column in mapping}
-
-
-# Pickling a Contact (a dataclass holding enums and dataclasses) costs more to load
-# than validating it took; plain tuples of strings load several times faster, and
-# positional construction is the cheapest way back.
-_ORDER = [f.name for f in dataclasses.fields(Contact)]
-_MIDDLE = tuple(_ORDER[_ORDER.index("email") : _ORDER.index("preferred_windows")])
-_TAIL = tuple(_ORDER[_ORDER.index("email_first") : _ORDER.index("created_at")])
-_EXPECTED = ["full_name", "first_name", "phones", *_MIDDLE, "preferred_windows"]
-if _ORDER != [*_EXPECTED, "preferred_channel", *_TAIL, "created_at", "id"]:
-    raise RuntimeError("Contact's fields changed order: update _pack and _unpack")
-_middle_of = attrgetter(*_MIDDLE)
-_tail_of = attrgetter(*_TAIL)
-_PHONE_TYPES = {kind.value: kind for kind in PhoneType}
-_CHANNELS = {channel.value: channel for channel in Channel}
-
-
-def _pack(contact: Contact) -> Packed:
-    phones = tuple((p.e164, p.kind.value, p.country, p.timezones) for p in contact.phones)
-    channel = contact.preferred_channel
-    return (
-        (contact.full_name, contact.first_name),
-        phones,
-        _middle_of(contact),
-        format_windows(contact.preferred_windows),
-        channel.value if channel else None,
-        _tail_of(contact),
-    )
-
-
-def _unpack(packed: Packed, created_at: datetime) -> Contact:
-    (full_name, first_name), phones, middle, windows, channel, tail = packed
-    return Contact(  # type: ignore[call-arg]  # field order checked above
-        full_name,
-        first_name,
-        tuple(
-            Phone(e164, _PHONE_TYPES[kind], country, zones) for e164, kind, country, zones in phones
-        ),
-        *middle,
-        parse_windows(windows) if windows else (),
-        _CHANNELS[channel] if channel else None,
-        *tail,
-        created_at,
-    )
 
 
 def import_contacts(
@@ -374,19 +260,19 @@ class _BatchWriter:
     def _stored(self, packed: Packed, uow: UnitOfWork) -> bool:
         """Whether the database already holds this (packed) contact: same name, a number
         or the email in common."""
-        contact = _unpack(packed, self.now)
-        name = _folded(contact.full_name)
+        contact = unpack(packed, self.now)
+        name = folded(contact.full_name)
         found = [c for p in contact.phones for c in uow.contacts.by_phone(p.e164)]
         if contact.email:
             found += uow.contacts.by_email(contact.email)
-        return any(_folded(c.full_name) == name for c in found)
+        return any(folded(c.full_name) == name for c in found)
 
     def _add(self, fresh: list[Any], uow: UnitOfWork) -> None:
         contacts = uow.contacts
         if self.encoder is not None and isinstance(contacts, EncodedContactSink):
             contacts.add_encoded(fresh, self.now)  # states are new: no upsert needed
             return
-        ids = contacts.add_many([_unpack(packed, self.now) for packed in fresh])
+        ids = contacts.add_many([unpack(packed, self.now) for packed in fresh])
         uow.states.save_many(
             [FollowUpState(i, status=Status.NEW, next_due_at=self.now) for i in ids]
         )
@@ -407,7 +293,7 @@ class _Seen:
     @classmethod
     def load(cls, contacts: ContactRepository) -> _Seen:
         if isinstance(contacts, ContactKeySource):
-            return cls({hash(_key_text(n, k)) for n, k in contacts.identity_keys()}, False)
+            return cls({hash(key_text(n, k)) for n, k in contacts.identity_keys()}, False)
         if contacts.count() > PRELOAD_MAX:
             return cls(set(), True)
         return cls({hash(key) for c in contacts.list() for key in identity_texts(c)}, False)
@@ -426,20 +312,3 @@ class _Seen:
             self._keys.update(hashes)
             fresh.append(encoded)
         return fresh
-
-
-def identity_texts(contact: Contact) -> tuple[str, ...]:
-    """What makes two rows the same person (see _Seen), one text per phone and email."""
-    keys = [phone.e164 for phone in contact.phones]
-    if contact.email:
-        keys.append(contact.email)
-    return tuple(_key_text(contact.full_name, key) for key in keys)
-
-
-def _key_text(name: str, phone_or_email: str) -> str:
-    # Hashed in the importing process: str hashes differ between processes.
-    return f"{_folded(name)}\x1f{phone_or_email.casefold()}"
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.casefold().split())

@@ -18,14 +18,13 @@ from ringback.domain.model import NextStepKind, Outcome, Touch
 from ringback.domain.touch_input import touch_from_record
 from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
+from ringback.services.import_validation import Progress, Values
 from ringback.services.importing import (
     DEFAULT_BATCH,
     FIRST_DATA_ROW,
     ImportReport,
     NoRejects,
-    Progress,
     RejectSink,
-    Values,
 )
 from ringback.services.ports import UnitOfWork
 from ringback.services.touches import record_touch

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.dml import Insert
 
-from ringback.adapters.db.engine import dump_json
+from ringback.adapters.db.json_text import dump_json
 
 Row = Mapping[str, Any]
 Conversion = tuple[int, Callable[[Any], Any]]
@@ -142,8 +142,33 @@ def encode_tuples(
     return converted
 
 
+def json_positions(
+    table: Table, dialect: Dialect, *, skip: int, fixed: Sequence[str]
+) -> tuple[int, ...]:
+    """Positions, counted after the first `skip` columns, of `table`'s JSON columns.
+
+    For encoders that convert rows without SQLAlchemy: apart from JSON and the
+    `fixed` columns (whose value the caller converts once), no column of `table` may
+    need a conversion for `dialect`, or rows would be stored differently.
+    """
+    names, conversions = _conversions(table, dialect)
+    positions = []
+    for index, convert in conversions:
+        if convert is dump_json:
+            positions.append(index - skip)
+        elif names[index] not in fixed:
+            raise AssertionError(f"{table.name}.{names[index]} needs a conversion")
+    return tuple(positions)
+
+
+def driver_value(column: Column[Any], dialect: Dialect, value: Any) -> Any:
+    """`value` as `column`'s type hands it to the driver."""
+    convert = _driver_value(column, dialect)
+    return convert(value) if convert is not None and value is not None else value
+
+
 def insert_encoded(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-    """INSERT rows already made by `encode_tuples` for this connection's dialect."""
+    """INSERT rows already converted for this connection's dialect (all columns)."""
     if not rows:
         return
     if connection.dialect.name == "postgresql":

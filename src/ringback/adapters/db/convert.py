@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
-from typing import Any
-
-from sqlalchemy import RowMapping
+from typing import TYPE_CHECKING, Any
 
 from ringback.domain.access import ApiToken, Role, User
 from ringback.domain.model import (
@@ -32,7 +30,8 @@ from ringback.domain.model import (
     utc,
 )
 
-Row = RowMapping
+if TYPE_CHECKING:
+    from sqlalchemy import RowMapping as Row
 Values = dict[str, Any]
 
 

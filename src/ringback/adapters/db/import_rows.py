@@ -1,25 +1,20 @@
 """Contacts turned into finished table rows away from the process that writes them.
 
 A bulk import validates rows in worker processes; handing those workers the job of
-building each contact's rows too (values in column order, converted by the column
-types exactly as SQLAlchemy would) leaves the writing process little more than the
-database's own work. The encoder is picklable: it carries the driver's name, not an
-engine, and builds a dialect in whichever process uses it.
+building each contact's rows too leaves the writing process little more than the
+database's own work. Workers start fresh interpreters, so this module stays light:
+no SQLAlchemy. The repository works out, with SQLAlchemy, which columns need a
+conversion (see `SqlContactRepository.import_encoder`); the encoder only applies it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy.engine import Dialect, make_url
-
 from ringback.adapters.db import convert
-from ringback.adapters.db.bulk import encode_tuples
-from ringback.adapters.db.tables import contact_phones, contacts
+from ringback.adapters.db.json_text import dump_json
 from ringback.domain.model import Contact
 
 # One contact as rows: its contacts row without the id, its phones without contact_id.
@@ -28,34 +23,29 @@ EncodedContact = tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]
 
 @dataclass(frozen=True)
 class ContactRowEncoder:
-    """Contacts → EncodedContact for a database driver, each created at `created_at`."""
+    """Contacts → EncodedContact, as the driver takes them; picklable.
 
-    drivername: str
-    created_at: datetime
+    `created_at`: the import's instant, already converted for the driver.
+    `contact_json` / `phone_json`: positions in convert.contact_row / phone_rows of
+    the JSON columns, the only other columns needing a conversion.
+    """
+
+    created_at: Any
+    contact_json: tuple[int, ...]
+    phone_json: tuple[int, ...]
 
     def __call__(self, batch: Sequence[Contact]) -> list[EncodedContact]:
-        dialect = _dialect(self.drivername)
-        created_at = self.created_at
-        # created_at is the last column: every row gets the import's instant.
-        contact_rows = encode_tuples(
-            ((0, *convert.contact_row(contact)[:-1], created_at) for contact in batch),
-            contacts,
-            dialect,
-        )
-        phones = [convert.phone_rows(contact.phones) for contact in batch]
-        flat = encode_tuples(
-            ((0, *row) for rows in phones for row in rows), contact_phones, dialect
-        )
-        encoded: list[EncodedContact] = []
-        start = 0
-        for contact_row, rows in zip(contact_rows, phones, strict=True):
-            end = start + len(rows)
-            encoded.append((contact_row[1:], tuple(row[1:] for row in flat[start:end])))
-            start = end
-        return encoded
+        return [self._encode(contact) for contact in batch]
 
-
-@cache
-def _dialect(drivername: str) -> Dialect:
-    dialect_class = make_url(f"{drivername}://").get_dialect()
-    return dialect_class()
+    def _encode(self, contact: Contact) -> EncodedContact:
+        row = list(convert.contact_row(contact))
+        row[-1] = self.created_at  # created_at is the last column
+        for index in self.contact_json:
+            row[index] = dump_json(row[index])
+        phones = []
+        for phone in convert.phone_rows(contact.phones):
+            values = list(phone)
+            for index in self.phone_json:
+                values[index] = dump_json(values[index])
+            phones.append(tuple(values))
+        return tuple(row), tuple(phones)

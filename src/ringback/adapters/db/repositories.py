@@ -16,9 +16,11 @@ from sqlalchemy import ColumnElement, Connection, Select, delete, false, func, o
 
 from ringback.adapters.db import convert
 from ringback.adapters.db.bulk import (
+    driver_value,
     insert_copies,
     insert_encoded,
     insert_many,
+    json_positions,
     reserve_ids,
     upsert_many,
 )
@@ -66,7 +68,12 @@ class SqlContactRepository:
 
     def import_encoder(self, created_at: datetime) -> ContactRowEncoder:
         """What turns contacts into rows in import workers (EncodedContactSink)."""
-        return ContactRowEncoder(self._connection.engine.url.drivername, created_at)
+        dialect = self._connection.dialect
+        return ContactRowEncoder(
+            created_at=driver_value(contacts.c.created_at, dialect, created_at),
+            contact_json=json_positions(contacts, dialect, skip=1, fixed=("created_at",)),
+            phone_json=json_positions(contact_phones, dialect, skip=1, fixed=()),
+        )
 
     def add_encoded(self, encoded: Sequence[EncodedContact], due_at: datetime) -> list[int]:
         """Store contacts made by `import_encoder`, each with a NEW state due at `due_at`."""
@@ -240,6 +247,7 @@ def _text_matches(query: ContactQuery) -> ColumnElement[bool]:
             contacts.c.name_key.contains(convert.name_key(query.text), autoescape=True)
         )
         conditions.append(contacts.c.email_key == convert.email_key(query.text))
+        conditions.append(contacts.c.company.icontains(query.text.strip(), autoescape=True))
     if query.phone is not None:
         having = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == query.phone)
         conditions.append(contacts.c.id.in_(having))

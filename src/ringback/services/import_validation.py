@@ -1,0 +1,158 @@
+"""Validating import rows, the part of an import that runs in worker processes.
+
+Workers are fresh interpreters that import this module to unpickle their task, so
+it imports only the domain code that validation needs (see services/parallel.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol
+
+from ringback.domain.contact_input import contact_from_record
+from ringback.domain.errors import InvalidField, unknown_cadence
+from ringback.domain.model import Channel, Contact, Phone, PhoneType
+from ringback.domain.value_input import format_windows, parse_windows
+
+Values = Mapping[str, str | None]
+Progress = Callable[[int], None]
+PackedPhone = tuple[str, str, str | None, tuple[str, ...]]
+Packed = tuple[
+    tuple[str, str], tuple[PackedPhone, ...], tuple[Any, ...], str, str | None, tuple[Any, ...]
+]
+# Turns validated contacts into whatever the repository stores in one go; picklable.
+Encoder = Callable[[Sequence[Contact]], list[Any]]
+
+
+class RowBlock(Protocol):
+    """A run of consecutive input rows, handed whole to a validating worker."""
+
+    def rows(self) -> Sequence[Values]:
+        """The block's rows (source column → text), in order."""
+
+
+class Reject(NamedTuple):
+    offset: int  # within its block
+    values: Values
+    field: str
+    message: str
+
+
+class Checked(NamedTuple):
+    """A validated block: counts, refused rows, and each valid contact.
+
+    A valid contact comes as (identity keys, encoded contact): the encoder's output,
+    or a packed Contact (pack) when the repository has no encoder.
+    """
+
+    rows: int
+    blank: int
+    rejects: list[Reject]
+    valid: list[tuple[tuple[str, ...], Any]]
+
+
+@dataclass(frozen=True)
+class ContactValidation:
+    """Rows → contacts for a whole import; picklable, so worker processes can run it."""
+
+    default_region: str
+    mapping: Mapping[str, str] | None
+    encoder: Encoder | None = None
+    cadences: frozenset[str] | None = None  # the keys a row may name; None: any
+
+    def check(self, block: RowBlock) -> Checked:
+        rows = block.rows()
+        blank = 0
+        rejects: list[Reject] = []
+        valid: list[Contact] = []
+        for offset, values in enumerate(rows):
+            if not any(values.values()):
+                blank += 1
+                continue
+            try:
+                contact = contact_from_record(
+                    self._record(values), default_region=self.default_region
+                )
+            except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
+                rejects.append(Reject(offset, values, exc.field, exc.message))
+                continue
+            key = contact.cadence
+            if key is not None and self.cadences is not None and key not in self.cadences:
+                refused = unknown_cadence(key, self.cadences)
+                rejects.append(Reject(offset, values, refused.field, refused.message))
+                continue
+            valid.append(contact)
+        keys = [identity_texts(contact) for contact in valid]
+        encoded = self.encoder(valid) if self.encoder else [pack(c) for c in valid]
+        return Checked(len(rows), blank, rejects, list(zip(keys, encoded, strict=True)))
+
+    def _record(self, values: Values) -> Values:
+        if self.mapping is None:
+            return values
+        mapping = self.mapping
+        return {mapping[column]: value for column, value in values.items() if column in mapping}
+
+
+# Pickling a Contact (a dataclass holding enums and dataclasses) costs more to load
+# than validating it took; plain tuples of strings load several times faster, and
+# positional construction is the cheapest way back.
+_ORDER = [f.name for f in dataclasses.fields(Contact)]
+_MIDDLE = tuple(_ORDER[_ORDER.index("email") : _ORDER.index("preferred_windows")])
+_TAIL = tuple(_ORDER[_ORDER.index("email_first") : _ORDER.index("created_at")])
+_EXPECTED = ["full_name", "first_name", "phones", *_MIDDLE, "preferred_windows"]
+if _ORDER != [*_EXPECTED, "preferred_channel", *_TAIL, "created_at", "id"]:
+    raise RuntimeError("Contact's fields changed order: update pack and unpack")
+_middle_of = attrgetter(*_MIDDLE)
+_tail_of = attrgetter(*_TAIL)
+_PHONE_TYPES = {kind.value: kind for kind in PhoneType}
+_CHANNELS = {channel.value: channel for channel in Channel}
+
+
+def pack(contact: Contact) -> Packed:
+    phones = tuple((p.e164, p.kind.value, p.country, p.timezones) for p in contact.phones)
+    channel = contact.preferred_channel
+    return (
+        (contact.full_name, contact.first_name),
+        phones,
+        _middle_of(contact),
+        format_windows(contact.preferred_windows),
+        channel.value if channel else None,
+        _tail_of(contact),
+    )
+
+
+def unpack(packed: Packed, created_at: datetime) -> Contact:
+    (full_name, first_name), phones, middle, windows, channel, tail = packed
+    return Contact(  # type: ignore[call-arg]  # field order checked above
+        full_name,
+        first_name,
+        tuple(
+            Phone(e164, _PHONE_TYPES[kind], country, zones) for e164, kind, country, zones in phones
+        ),
+        *middle,
+        parse_windows(windows) if windows else (),
+        _CHANNELS[channel] if channel else None,
+        *tail,
+        created_at,
+    )
+
+
+def identity_texts(contact: Contact) -> tuple[str, ...]:
+    """What makes two rows the same person (see _Seen), one text per phone and email."""
+    keys = [phone.e164 for phone in contact.phones]
+    if contact.email:
+        keys.append(contact.email)
+    return tuple(key_text(contact.full_name, key) for key in keys)
+
+
+def key_text(name: str, phone_or_email: str) -> str:
+    # Hashed in the importing process: str hashes differ between processes.
+    return f"{folded(name)}\x1f{phone_or_email.casefold()}"
+
+
+def folded(name: str) -> str:
+    return " ".join(name.casefold().split())
