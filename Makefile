@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install dev clean docs
+.PHONY: demo test lint install dev clean docs screenshots
 
 $(BIN)/ringback:
 	$(PY) -m venv $(VENV)
@@ -18,9 +18,10 @@ install: $(BIN)/ringback
 
 dev: $(VENV)/.dev
 
-# Build a demo database (SQLite, synthetic contacts) and show today's work.
+# Serve the web app on a fresh demo database (SQLite, synthetic contacts); it prints
+# the address and a demo login. Ctrl+C stops it. (`ringback demo` is the terminal tour.)
 demo: install
-	$(BIN)/ringback demo
+	$(BIN)/ringback serve --demo
 
 lint: dev
 	$(BIN)/ruff check .
@@ -36,3 +37,7 @@ clean:
 # Regenerate docs/cli.md from the commands' own help (a test keeps them in step).
 docs: dev
 	$(BIN)/typer ringback.cli utils docs --name ringback --title "Ringback command line" --output docs/cli.md
+
+# Screenshots of Today and a contact page for the docs (needs /usr/bin/chromium).
+screenshots: dev
+	$(BIN)/python -m tests.e2e.screenshots docs/screenshots

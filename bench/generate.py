@@ -8,8 +8,9 @@ time zones; about 1% of rows carry a deliberate error (a bad number or email), a
 real exports do. Nothing large is held in memory: rows are written as they are made.
 
 `build_database(url, contacts=…, touches=…)` fills a database directly for other
-benchmarks (the plan, the screen pop): contacts through the import service, touches
-with their follow-up states computed by the domain.
+benchmarks (the plan, the screen pop): contacts through the import service, the same
+touches as touches.csv with their follow-up states computed by the domain, bulk-loaded
+on SQLite (bench/bulk_load.py).
 """
 
 from __future__ import annotations
@@ -20,19 +21,32 @@ import random
 import sys
 import tempfile
 import time
+from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from sqlalchemy import Engine, select
 
+from bench.bulk_load import (
+    StatusLine,
+    StderrProgress,
+    TouchDraws,
+    TouchKind,
+    check_sample,
+    load_touches,
+    no_progress,
+)
 from ringback.adapters.db import migrate
-from ringback.adapters.db.engine import make_engine
+from ringback.adapters.db.engine import make_engine, sqlite_file_path
+from ringback.adapters.db.tables import contact_phones
 from ringback.adapters.db.uow import sql_uow_factory
 from ringback.adapters.documents.csv_io import detect_mapping, open_csv, read_csv
-from ringback.domain.model import Channel, Direction, FollowUpState, Outcome, Touch
+from ringback.domain.model import Channel, Direction, FollowUpState, Outcome
 from ringback.domain.state import advance
 from ringback.services.contacts import UowFactory
 from ringback.services.importing import import_contacts
@@ -116,6 +130,12 @@ CONTACT_COLUMNS = (
     "Lead source",
 )
 TOUCH_COLUMNS = ("contact", "channel", "outcome", "direction", "at", "duration", "call_id")
+TOUCHES_END = datetime(2025, 1, 1, tzinfo=UTC)
+CHECKED_CONTACTS = 200  # sampled after a bulk load (bench.bulk_load.check_sample)
+
+
+def _direction(outcome: str) -> Direction:
+    return Direction.INBOUND if outcome == "callback_received" else Direction.OUTBOUND
 
 
 class NumberFactory:
@@ -252,37 +272,72 @@ def write_contacts(path: Path, count: int, seed: int, progress: Progress) -> lis
     return primaries
 
 
+TOUCH_KINDS: tuple[TouchKind, ...] = tuple(
+    (Channel(channel), Outcome(outcome), _direction(outcome))
+    for channel, outcome, _ in CHANNEL_OUTCOMES
+)
+TOUCH_DAYS = 180
+
+
+def touch_draws(choices: int, count: int, seed: int) -> Iterator[tuple[int, int, int | None]]:
+    """Per touch, in time order: its kind (index into CHANNEL_OUTCOMES), the index of
+    its contact's number among `choices` numbers, and a duration for connected calls.
+
+    The draws of `rng.choices(kinds, weights)`, `rng.choice(numbers)` and, for a
+    connected call, `rng.randint(20, 900)`, spelled out for speed (the same stream).
+    """
+    rng = random.Random(seed + 1)
+    uniform, below = rng.random, rng.randrange
+    cumulative = list(accumulate(weight for _, _, weight in CHANNEL_OUTCOMES))
+    total, last = cumulative[-1] + 0.0, len(cumulative) - 1
+    connected = [outcome == "connected" for _, outcome, _ in CHANNEL_OUTCOMES]
+    for _ in range(count):
+        kind = bisect(cumulative, uniform() * total, 0, last)
+        number = below(choices)
+        yield kind, number, 20 + below(881) if connected[kind] else None
+
+
+def touch_times(count: int, end: datetime) -> tuple[datetime, timedelta]:
+    """The first touch's instant and the step between touches: `count` over 180 days."""
+    start = end - timedelta(days=TOUCH_DAYS)
+    return start, (end - start) / max(count, 1)
+
+
+def call_id_prefix(seed: int) -> str:
+    return f"CA{seed:04d}"
+
+
+def call_id(seed: int, index: int) -> str:
+    return f"{call_id_prefix(seed)}{index:012d}"
+
+
 def touch_rows(
     primaries: list[str], count: int, seed: int, end: datetime
 ) -> Iterator[dict[str, str]]:
     """`count` touches over the 180 days before `end`, in time order, as a dialer logs."""
-    rng = random.Random(seed + 1)
-    outcomes = [(c, o) for c, o, _ in CHANNEL_OUTCOMES]
-    weights = [w for _, _, w in CHANNEL_OUTCOMES]
-    start = end - timedelta(days=180)
-    step = (end - start) / max(count, 1)
-    for index in range(count):
-        channel, outcome = rng.choices(outcomes, weights)[0]
+    start, step = touch_times(count, end)
+    draws = touch_draws(len(primaries), count, seed)
+    for index, (kind, number, duration) in enumerate(draws):
+        channel, outcome, direction = TOUCH_KINDS[kind]
         at = start + step * index
         yield {
-            "contact": rng.choice(primaries),
-            "channel": channel,
-            "outcome": outcome,
-            "direction": "inbound" if outcome == "callback_received" else "outbound",
+            "contact": primaries[number],
+            "channel": channel.value,
+            "outcome": outcome.value,
+            "direction": direction.value,
             "at": at.isoformat(timespec="seconds"),
-            "duration": str(rng.randint(20, 900)) if outcome == "connected" else "",
-            "call_id": f"CA{seed:04d}{index:012d}",
+            "duration": str(duration) if duration is not None else "",
+            "call_id": call_id(seed, index),
         }
 
 
 def write_touches(
     path: Path, primaries: list[str], count: int, seed: int, progress: Progress
 ) -> None:
-    end = datetime(2025, 1, 1, tzinfo=UTC)
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, TOUCH_COLUMNS)
         writer.writeheader()
-        for index, row in enumerate(touch_rows(primaries, count, seed, end)):
+        for index, row in enumerate(touch_rows(primaries, count, seed, TOUCHES_END)):
             writer.writerow(row)
             progress("touches", index + 1, count)
 
@@ -309,59 +364,112 @@ def generate(
         write_touches(out / "touches.csv", primaries, touches, seed, progress)
 
 
-def build_database(url: str, *, contacts: int, touches: int = 0, seed: int = 7) -> None:
-    """Fill a fresh database at `url` for benchmarks: contacts, then touches + states."""
+def build_database(
+    url: str, *, contacts: int, touches: int = 0, seed: int = 7, progress: bool = False
+) -> None:
+    """Fill a fresh database at `url` for benchmarks: contacts, then touches + states.
+
+    Contacts go through the import service (a CSV, as users import them). On SQLite
+    the touches are bulk-loaded (bench.bulk_load: the repository's rows, each
+    contact's state folded by the domain), then a sample of contacts is checked
+    against what the repositories store; elsewhere they go through the repositories.
+    `progress` keeps a status line on stderr.
+    """
     migrate.upgrade(url)
-    uow_factory = sql_uow_factory(make_engine(url))
+    engine = make_engine(url)
+    uow_factory = sql_uow_factory(engine)
+    show: StatusLine = StderrProgress() if progress else no_progress
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "contacts.csv"
-        primaries = write_contacts(path, contacts, seed, quiet)
+        primaries = write_contacts(
+            path, contacts, seed, lambda _, done, total: show(f"contacts: {done:,}/{total:,} made")
+        )
+        show(f"contacts: {contacts:,} made", final=True)
+        imported = 0
+
+        def count(rows: int) -> None:
+            nonlocal imported
+            imported += rows
+            show(f"contacts: {imported:,}/{contacts:,} imported")
+
         with open_csv(path) as stream:
             table = read_csv(stream)
             mapping = detect_mapping(table.columns)
-            import_contacts(table.rows, uow_factory, default_region="US", mapping=mapping)
-    if touches:
-        store_touches(uow_factory, primaries, touches, seed)
-
-
-def store_touches(uow_factory: UowFactory, primaries: list[str], count: int, seed: int) -> None:
-    """Touches written straight through the repositories, states advanced in memory."""
-    with uow_factory() as uow:
-        ids = {c.phones[0].e164: c.id for c in uow.contacts.list() if c.phones and c.id}
-    states: dict[int, FollowUpState] = {}
-    batch: list[Touch] = []
-    for row in touch_rows(primaries, count, seed, datetime(2025, 1, 1, tzinfo=UTC)):
-        contact_id = ids.get(row["contact"])
-        if contact_id is not None:
-            batch.append(_touch(contact_id, row))
-        if len(batch) >= 20_000:
-            _flush_touches(uow_factory, batch, states)
-            batch = []
-    _flush_touches(uow_factory, batch, states)
-
-
-def _touch(contact_id: int, row: dict[str, str]) -> Touch:
-    return Touch(
-        contact_id=contact_id,
-        channel=Channel(row["channel"]),
-        outcome=Outcome(row["outcome"]),
-        at=datetime.fromisoformat(row["at"]),
-        direction=Direction(row["direction"]),
-        external_id=row["call_id"],
+            import_contacts(
+                table.rows, uow_factory, default_region="US", mapping=mapping, progress=count
+            )
+    show(f"contacts: {imported:,} rows imported", final=True)
+    if not touches:
+        return
+    start, step = touch_times(touches, TOUCHES_END)
+    draws = TouchDraws.allocate(
+        TOUCH_KINDS,
+        touches,
+        start=start,
+        step_us=step // timedelta(microseconds=1),
+        call_id_prefix=call_id_prefix(seed),
     )
+    contact_of = stored_primaries(engine, primaries)
+    engine.dispose()
+
+    def draw() -> None:
+        fill_draws(draws, contact_of, seed, show)
+
+    if sqlite_file_path(engine.url) is not None:
+        load_touches(url, draws, draw, show)
+        compared = check_sample(url, draws, CHECKED_CONTACTS)
+        show(f"checked: {compared:,} touches of {CHECKED_CONTACTS} contacts", final=True)
+    else:
+        draw()
+        store_touches(uow_factory, draws)
 
 
-def _flush_touches(
-    uow_factory: UowFactory, batch: list[Touch], states: dict[int, FollowUpState]
+def stored_primaries(engine: Engine, primaries: list[str]) -> list[int]:
+    """For each number, the id of the contact stored with it as its primary number
+    (the last by id when several are; 0 when none: its row was rejected)."""
+    phones = contact_phones.c
+    query = select(phones.contact_id, phones.e164).where(phones.position == 0)
+    with engine.connect() as connection:
+        stored = {e164: i for i, e164 in connection.execute(query.order_by(phones.contact_id))}
+    return [stored.get(number, 0) for number in primaries]
+
+
+def fill_draws(
+    draws: TouchDraws, contact_of: list[int], seed: int, show: StatusLine = no_progress
 ) -> None:
-    with uow_factory() as uow:
-        uow.touches.add_many(batch)
-        unseen = list(dict.fromkeys(t.contact_id for t in batch if t.contact_id not in states))
-        states.update(uow.states.get_many(unseen))
-        for touch in batch:
-            states[touch.contact_id] = advance(states[touch.contact_id], touch)
-        uow.states.save_many([states[i] for i in {t.contact_id for t in batch}])
-        uow.commit()
+    """touch_rows' touches into `draws`, each with its stored contact's id."""
+    contact, kind, duration, drawn = draws.contact, draws.kind, draws.duration, draws.drawn
+    count = len(draws)
+    for index, (drawn_kind, number, seconds) in enumerate(
+        touch_draws(len(contact_of), count, seed)
+    ):
+        contact[index] = contact_of[number]
+        kind[index] = drawn_kind
+        duration[index] = seconds or 0
+        if index % 100_000 == 0:
+            drawn.value = index
+            show(f"touches: {index:,}/{count:,} drawn")
+    drawn.value = count
+    show(f"touches: {count:,} drawn", final=True)
+
+
+def store_touches(uow_factory: UowFactory, draws: TouchDraws, batch: int = 20_000) -> None:
+    """The repository path (any database, slow): touches in time order, a batch per
+    transaction, each touched contact's state advanced and saved with its batch."""
+    states: dict[int, FollowUpState] = {}
+    stored = [(i, contact_id) for i, contact_id in enumerate(draws.contact) if contact_id]
+    for lo in range(0, len(stored), batch):
+        touches = [draws.touch(i, contact_id) for i, contact_id in stored[lo : lo + batch]]
+        with uow_factory() as uow:
+            uow.touches.add_many(touches)
+            unseen = list(
+                dict.fromkeys(t.contact_id for t in touches if t.contact_id not in states)
+            )
+            states.update(uow.states.get_many(unseen))
+            for touch in touches:
+                states[touch.contact_id] = advance(states[touch.contact_id], touch)
+            uow.states.save_many([states[i] for i in {t.contact_id for t in touches}])
+            uow.commit()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -39,6 +40,8 @@ from ringback.domain.policy import DEFAULT_POLICY
 from ringback.services.plan import OVERSAMPLE, PLANNABLE, plan_range
 from ringback.services.touches import record_touch
 
+# Files SQLite and the engine's writer gate keep beside a database.
+BESIDE = ("-wal", "-shm", "-lock")
 TARGET_SECONDS = 1.0
 TARGET_RATIO = 3.0
 LONG_HISTORY = 10_000
@@ -109,11 +112,38 @@ def ensure_database(path: Path, contacts: int, touches: int) -> str:
     url = f"sqlite:///{path}"
     if not path.exists():
         print(f"building {contacts:,} contacts / {touches:,} touches → {path}", file=sys.stderr)
-        started = time.perf_counter()
-        build_database(url, contacts=contacts, touches=touches)
-        print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        # Built aside and renamed when complete: an interrupted build is never reused.
+        partial = path.with_name(path.name + ".partial")
+        besides = [partial.with_name(partial.name + suffix) for suffix in BESIDE]
+        for leftover in (partial, *besides):
+            leftover.unlink(missing_ok=True)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        build_database(f"sqlite:///{partial}", contacts=contacts, touches=touches, progress=True)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        if any(beside.exists() for beside in besides[:2]):
+            raise RuntimeError(f"{partial} still has a write-ahead log: not renamed")
+        partial.rename(path)
+        besides[2].unlink(missing_ok=True)  # the lock file is named after the old name
+        print(
+            f"built in {seconds:.0f} s ({touches / seconds:,.0f} touches/s overall), "
+            f"{cpu:.0f} s of CPU in all its processes; load average {load_average()}",
+            file=sys.stderr,
+        )
     migrate.upgrade(url)  # a database built by an older version gets the new indexes
     return url
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its children that have ended."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def load_average() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def plan_day(engine: Engine, day: str | None) -> datetime:
@@ -150,6 +180,7 @@ def main() -> None:
     people, touches = counts(engine)
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite")
     print(f"database: {people:,} contacts, {touches:,} touches; day {start:%a %Y-%m-%d} (UTC)")
+    print(f"load average before: {load_average()}")
     all_s, all_rows = timed(lambda: bare_due_rows(engine, end), args.repeat)
     limit = args.capacity * OVERSAMPLE
     cut_s, cut_rows = timed(lambda: bare_due_rows_cut(engine, end, limit), args.repeat)
@@ -161,6 +192,7 @@ def main() -> None:
         f"log one touch: {long_s * 1000:.2f} ms with {LONG_HISTORY:,} earlier touches, "
         f"{short_s * 1000:.2f} ms with none (ratio {long_s / short_s:.2f}; O(1))"
     )
+    print(f"load average after: {load_average()}")
 
 
 def report(

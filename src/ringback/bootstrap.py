@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -15,7 +16,10 @@ from ringback.adapters.db import migrate
 from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.access import LoginPolicy
-from ringback.domain.errors import RingbackError
+from ringback.domain.errors import InvalidField, RingbackError
+from ringback.domain.phone import parse_phone
+from ringback.domain.scripts import DEFAULT_FLAGGED_PHRASES, parse_phrases
+from ringback.domain.scripts import Sender as ScriptSender
 from ringback.services.ports import PasswordHasher, UnitOfWork
 from ringback.settings import Settings
 
@@ -40,6 +44,11 @@ class App:
         engine = self.engine
         return lambda: SqlUnitOfWork(engine)
 
+    def read_uow_factory(self) -> Callable[[], UnitOfWork]:
+        """Units of work that only read (credentials): on SQLite they never wait for writers."""
+        engine = self.engine
+        return lambda: SqlUnitOfWork(engine, read_only=True)
+
     @cached_property
     def passwords(self) -> PasswordHasher:
         return Argon2Passwords()
@@ -58,6 +67,32 @@ class App:
             return configured.get_secret_value()
         return load_or_create_secret(self.settings.data_dir / "session_secret")
 
+    def script_sender(self) -> ScriptSender:
+        """The user as scripts introduce them (R7): the sender_* settings.
+
+        InvalidField("sender_phone") when the number is not a phone number.
+        """
+        settings = self.settings
+        phone = settings.sender_phone
+        e164 = (
+            parse_phone(phone, settings.default_region, field="sender_phone").e164
+            if phone
+            else None
+        )
+        return ScriptSender(
+            name=settings.sender_name or settings.user,
+            phone=e164,
+            company=settings.sender_company,
+            email=settings.sender_email,
+        )
+
+    def flagged_phrases(self) -> tuple[str, ...]:
+        """The linter's R13 phrases: the defaults plus the `flagged_phrases_file`'s."""
+        path = self.settings.flagged_phrases_file
+        if path is None:
+            return DEFAULT_FLAGGED_PHRASES
+        return (*DEFAULT_FLAGGED_PHRASES, *read_phrases(path, "flagged_phrases_file"))
+
     def ensure_schema(self) -> None:
         """SQLite is migrated on first use (zero setup); other databases need `db upgrade`."""
         if self.database_url.startswith("sqlite"):
@@ -66,3 +101,11 @@ class App:
             raise DatabaseNotReady(
                 "the database schema is not up to date: run `ringback db upgrade` first"
             )
+
+
+def read_phrases(path: Path, field: str = "phrases") -> tuple[str, ...]:
+    """The phrases of a phrase file (one per line, `#` comments); InvalidField names it."""
+    try:
+        return parse_phrases(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidField(field, f"cannot read {path}: {exc.strerror or exc}") from None

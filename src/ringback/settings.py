@@ -7,7 +7,9 @@ Values come from environment variables prefixed `RINGBACK_` (e.g.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -42,6 +44,42 @@ class Settings(BaseSettings):
     user_timezone: str = Field(
         default="UTC",
         description="IANA time zone of the user, for showing times in both clocks.",
+    )
+
+    sender_name: str | None = Field(
+        default=None,
+        description="Your name as letters and emails are signed. Empty: the `user` setting.",
+    )
+    sender_email: str | None = Field(
+        default=None,
+        description="Your email address: shown in letters, organizer of call invites.",
+    )
+    sender_phone: str | None = Field(
+        default=None, description="Your phone number as letters and emails show it."
+    )
+    sender_address: str | None = Field(
+        default=None,
+        description=(
+            "Your postal address, lines separated by ';' or line breaks: the sender block "
+            "of letters and the address the reply postcard comes back to."
+        ),
+    )
+    paper_size: Literal["auto", "a4", "letter"] = Field(
+        default="auto",
+        description="Paper for letters: auto (US Letter for the contact's country where "
+        "that is usual, A4 elsewhere), a4 or letter.",
+    )
+    sender_company: str | None = Field(
+        default=None, description="Your company, as scripts introduce you (me.company)."
+    )
+    audience: str = Field(
+        default="sales",
+        description="Which templates scripts use: sales, networking, freelance or your own "
+        "(a contact's custom field `audience` overrides it).",
+    )
+    flagged_phrases_file: Path | None = Field(
+        default=None,
+        description="A file of extra phrases the script linter flags (R13), one per line.",
     )
 
     session_secret: SecretStr | None = Field(
@@ -82,6 +120,14 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 32:
             raise ValueError("needs at least 32 random characters (or leave it empty)")
         return value
+
+    @field_validator("audience")
+    @classmethod
+    def _audience_name(cls, value: str) -> str:
+        text = value.strip().lower()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", text):
+            raise ValueError(f"{value!r} is not an audience name such as sales or networking")
+        return text
 
     @field_validator("user_timezone")
     @classmethod

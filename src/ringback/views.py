@@ -8,8 +8,10 @@ from typing import Any
 
 from ringback.domain.model import Appointment, Contact, FollowUpState, Touch
 from ringback.domain.planner import Plan, PlanItem
+from ringback.domain.scripts import Finding, MessageTemplate, Script
 from ringback.domain.trace import Decision
 from ringback.services.plan import Why
+from ringback.services.scripts import ContactScript
 
 
 def iso(value: datetime | None) -> str | None:
@@ -138,3 +140,45 @@ def why_public(found: Why) -> dict[str, Any]:
 
 def _decision(decision: Decision) -> dict[str, str]:
     return {"rule": decision.rule, "effect": str(decision.effect), "message": decision.message}
+
+
+def finding_public(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "where": finding.where,
+    }
+
+
+def lint_public(script: Script) -> dict[str, Any]:
+    """A composed message and the linter's findings (`template lint --json`)."""
+    return {
+        "step": script.step.value,
+        "template": script.template,
+        "audience": script.audience,
+        "subject": script.subject,
+        "text": script.text,
+        "seconds": script.seconds,
+        "ready": script.ready,
+        "findings": [finding_public(f) for f in script.findings],
+    }
+
+
+def script_public(found: ContactScript) -> dict[str, Any]:
+    """`ringback script --json`: the contact's next message, ready or not (R7, R19)."""
+    return {"contact_id": found.contact.id, **lint_public(found.script), "note": found.note}
+
+
+def template_public(template: MessageTemplate) -> dict[str, Any]:
+    return {
+        "key": template.key,
+        "variant": template.variant,
+        "ref": template.ref,
+        "audience": template.audience,
+        "step": template.step.value,
+        "subject": template.subject,
+        "body": template.body,
+        "built_in": template.built_in,
+    }

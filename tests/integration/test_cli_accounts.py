@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,32 @@ def test_serve_demo_seeds_a_demo_database_and_prints_a_login_that_works(
         assert browser.post("/login", data=form, follow_redirects=False).status_code == 303
         assert browser.get("/api/v1/contacts", params={"limit": 5}).json()["items"]
     assert (tmp_path / "demo.sqlite").exists()
+
+
+def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several processes each build the app from the settings `serve` resolved."""
+    from ringback.cli.serve import worker_app
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(target: Any, **options: Any) -> None:
+        seen.update(target=target, **options)
+        seen["web"] = worker_app()  # what each worker process does, in this environment
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.delenv("RINGBACK_DATABASE_URL", raising=False)
+    run(db_url, "user", "add", "dialer", "--role", "admin", "--no-password")
+    _, token, _ = run(db_url, "token", "create", "dialer")
+
+    code, _, err = run(db_url, "--data-dir", str(tmp_path), "serve", "--workers", "3")
+
+    assert code == 0, err
+    assert (seen["target"], seen["factory"], seen["workers"]) == (
+        "ringback.cli.serve:worker_app", True, 3,
+    )  # fmt: skip
+    assert "RINGBACK_DATABASE_URL" not in os.environ  # restored once uvicorn returns
+    with TestClient(seen["web"]) as client:
+        headers = {"Authorization": f"Bearer {token.strip()}"}
+        assert client.get("/api/v1/contacts", headers=headers).status_code == 200

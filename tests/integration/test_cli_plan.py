@@ -20,7 +20,7 @@ runner = CliRunner()
 
 ITEM_KEYS = {
     "contact_id", "name", "channel", "window_start", "window_end", "suggested_at",
-    "timezone", "attempt", "tier", "on_voicemail", "reason", "rules",
+    "timezone", "attempt", "tier", "on_voicemail", "template", "reason", "rules",
 }  # fmt: skip
 
 

@@ -7,12 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from ringback.domain.access import TEAM, ApiToken, User
 from ringback.domain.cadence import Cadence
 from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+from ringback.domain.scripts import MessageTemplate
 from ringback.services.ports import AppointmentQuery, ContactQuery
 
 
@@ -27,6 +28,8 @@ class _Store:
         self.users: dict[int, User] = {}
         self.tokens: dict[int, ApiToken] = {}
         self.login_failures: list[tuple[str, str, datetime]] = []
+        self.settings: dict[str, Any] = {}
+        self.templates: dict[tuple[str, str, str], MessageTemplate] = {}
 
 
 class FakeContacts:
@@ -113,6 +116,7 @@ def _matches(store: _Store, contact: Contact, query: ContactQuery) -> bool:
         (query.text is None and query.phone is None)
         or (bool(text) and text in contact.full_name.casefold())
         or (bool(text) and text == (contact.email or "").casefold())
+        or (bool(text) and text in (contact.company or "").casefold())
         or any(p.e164 == query.phone for p in contact.phones),
     )
     return all(checks)
@@ -328,6 +332,33 @@ class FakeLoginFailures:
         ]
 
 
+class FakeSettings:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def get(self, key: str) -> Any | None:
+        return copy.deepcopy(self.store.settings.get(key))
+
+    def save(self, key: str, value: Any, at: datetime) -> None:
+        self.store.settings[key] = copy.deepcopy(value)
+
+
+class FakeTemplates:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def save(self, template: MessageTemplate, at: datetime) -> None:
+        self.store.templates[template.identity] = template
+
+    def get(self, key: str, audience: str, variant: str) -> MessageTemplate | None:
+        return self.store.templates.get((key, audience, variant))
+
+    def list(self, key: str | None = None) -> list[MessageTemplate]:
+        found = self.store.templates.values()
+        chosen = [t for t in found if key is None or t.key == key]
+        return sorted(chosen, key=lambda t: (t.audience, t.key, t.variant))
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -349,6 +380,8 @@ class FakeUnitOfWork:
         self.users = FakeUsers(self.working)
         self.tokens = FakeTokens(self.working)
         self.login_failures = FakeLoginFailures(self.working)
+        self.settings = FakeSettings(self.working)
+        self.templates = FakeTemplates(self.working)
 
     def __exit__(
         self,

@@ -14,8 +14,11 @@ from ringback.cli import (
     contacts,
     database,
     demo,
+    letters,
     plan,
+    scripts,
     serve,
+    templates,
     touches,
     transfer,
 )
@@ -74,6 +77,9 @@ transfer.register(app)
 cadence.register(app)
 serve.register(app)
 accounts.register(app)
+letters.register(app)
+scripts.register(app)
+templates.register(app)
 
 
 def main() -> None:

@@ -1,9 +1,19 @@
-"""`ringback serve`: the web app and the REST API, with uvicorn."""
+"""`ringback serve`: the web app and the REST API, with uvicorn.
+
+With `--workers N` (N > 1) uvicorn runs N processes sharing the listening socket.
+Each builds the app with `worker_app`, from the settings this command resolved,
+passed on in the environment (the database URL and data directory, so a worker
+reads the session secret that was made here, once, before any worker started).
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import typer
 
@@ -17,6 +27,8 @@ from ringback.settings import Settings
 
 DEMO_USER = "demo"
 DEMO_CONTACTS = 200
+DEFAULT_WORKERS = 1
+WORKER_APP = "ringback.cli.serve:worker_app"
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +47,12 @@ def serve(
     db: str | None = typer.Option(
         None, "--db", help="Database URL (the same as the global --db option)."
     ),
+    workers: int = typer.Option(
+        DEFAULT_WORKERS,
+        "--workers",
+        min=1,
+        help="Server processes; more serve more requests at once on several cores.",
+    ),
 ) -> None:
     """Start the web app and the REST API (/api/v1) and print their address."""
     import uvicorn
@@ -50,7 +68,48 @@ def serve(
         web = create_app(app)
     url = f"http://{_shown_host(host)}:{port}/"
     console.print(f"Ringback at [bold]{url}[/]  (API: {url}api/v1/docs) — Ctrl+C stops it.")
-    uvicorn.run(web, host=host, port=port, proxy_headers=True, log_level="info")
+    if workers == 1:
+        uvicorn.run(web, **uvicorn_options(host, port, workers))
+        return
+    with _worker_environment(app):
+        uvicorn.run(WORKER_APP, **uvicorn_options(host, port, workers), factory=True)
+
+
+def uvicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """What `serve` hands to uvicorn.run (bench/api_bench.py serves its baseline so too)."""
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "proxy_headers": True,
+        "log_level": "info",
+    }
+
+
+def worker_app() -> Any:
+    """The app of one `serve --workers N` process (a uvicorn factory)."""
+    from ringback.web.app import create_app
+
+    return create_app(App(Settings()))
+
+
+@contextmanager
+def _worker_environment(app: App) -> Iterator[None]:
+    """The settings the workers must share, in the environment they inherit."""
+    shared = {
+        "RINGBACK_DATABASE_URL": app.database_url,
+        "RINGBACK_DATA_DIR": str(app.settings.data_dir),
+    }
+    saved = {name: os.environ.get(name) for name in shared}
+    os.environ.update(shared)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _with_db(app: App, db: str | None) -> App:

@@ -11,6 +11,7 @@ import typer
 from ringback.cli.common import app_of, console, local, parse_instant, print_json, user_errors
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Direction, NextStepKind, Outcome, Touch
+from ringback.domain.scripts import parse_ref
 from ringback.services.contacts import find_contact
 from ringback.services.touches import log_touch
 from ringback.views import state_public, touch_public
@@ -60,7 +61,9 @@ def log(
     no_next_step: bool = typer.Option(
         False, "--no-next-step", help="A connected call that ended with no next step (R3)."
     ),
-    template: str | None = typer.Option(None, "--template", help="Template key used."),
+    template: str | None = typer.Option(
+        None, "--template", help="Template used, KEY[:VARIANT] (as `ringback script` shows it)."
+    ),
     external_id: str | None = typer.Option(
         None, "--external-id", help="Id from a dialer or phone system; logging it twice is a no-op."
     ),
@@ -89,7 +92,7 @@ def log(
             at=when,
             duration_s=duration,
             notes=notes,
-            template=template,
+            template=str(parse_ref(template)) if template else None,
             user=user or app.settings.user,
             next_at=parse_instant(next_at, "next_at", zone),
             next_kind=_next_kind(next_kind, next_at, no_next_step),

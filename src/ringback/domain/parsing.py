@@ -194,3 +194,49 @@ def hours_data(hours: WeeklyHours) -> list[dict[str, object]]:
         {"days": [DAY_NAMES[r.weekday]], "between": f"{r.start:%H:%M}-{r.end:%H:%M}"}
         for r in hours.ranges
     ]
+
+
+# --- weekly hours as one line of text (the settings form) ----------------------------
+
+_HOURS_PART = re.compile(r"^(?P<days>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$")
+
+
+def parse_hours_text(text: str, field: str) -> WeeklyHours:
+    """'mon-fri 09:00-17:30; sat 10:00-14:00' (';' or new lines between parts)."""
+    blocks: list[dict[str, object]] = []
+    for part in re.split(r"[;\n]", text):
+        if not part.strip():
+            continue
+        match = _HOURS_PART.match(part.strip().lower())
+        if match is None:
+            raise InvalidField(field, f"{part.strip()!r} is not like 'mon-fri 09:00-17:30'")
+        between = f"{match['start'].zfill(5)}-{match['end'].zfill(5)}"
+        blocks.append({"days": match["days"].replace(" ", ""), "between": between})
+    if not blocks:
+        raise InvalidField(field, "the window is empty")
+    return parse_hours(blocks, field)
+
+
+def hours_text(hours: WeeklyHours) -> str:
+    """`hours` as the text parse_hours_text reads: 'mon-fri 09:00-17:30; sat 10:00-14:00'."""
+    days_by_span: dict[tuple[time, time], list[int]] = {}
+    for r in hours.ranges:
+        days_by_span.setdefault((r.start, r.end), []).append(r.weekday)
+    parts = sorted(
+        (days[0], start, f"{_days_text(days)} {start:%H:%M}-{end:%H:%M}")
+        for (start, end), days in days_by_span.items()
+    )
+    return "; ".join(text for _, _, text in parts)
+
+
+def _days_text(days: Sequence[int]) -> str:
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(
+        DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}"
+        for run in runs
+    )

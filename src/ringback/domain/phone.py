@@ -143,3 +143,64 @@ def lookup_key(raw: str, default_region: str = "US") -> str | None:
 def format_international(e164: str) -> str:
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# R7: a number is said slowly, in short groups a listener can write down. Groups
+# follow the number's own national format; a group longer than this is split.
+LONGEST_SPOKEN_GROUP = 5
+SPOKEN_SEPARATOR = " · "
+
+
+def spoken_number(e164: str, listener_region: str | None = None) -> str:
+    """`e164` in spoken chunks, e.g. "612 · 555 · 1234" (R7).
+
+    The grouping is the country's national format (libphonenumber's), so a UK
+    number reads "020 · 7946 · 0018" and a French one "01 · 23 · 45 · 67 · 89".
+    When the listener is in another country (`listener_region`), the number is
+    said in its international form, starting with its country code ("+1 · 612 · …").
+    """
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        raise InvalidField("phone", f"{e164!r} is not a phone number in E.164") from None
+    region = phonenumbers.region_code_for_number(number)
+    abroad = listener_region is not None and region is not None and listener_region != region
+    style = (
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        if abroad
+        else phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    written = phonenumbers.format_number(number, style)
+    groups = _GROUPS.findall(written)
+    return SPOKEN_SEPARATOR.join(chunk for group in groups for chunk in _split_group(group))
+
+
+def written_number(e164: str, listener_region: str | None = None) -> str:
+    """`e164` as written for a reader in `listener_region`: national at home, else international."""
+    number = phonenumbers.parse(e164, None)
+    region = phonenumbers.region_code_for_number(number)
+    if listener_region is not None and region == listener_region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_GROUPS = re_compile(r"\+?\d+")
+
+
+def _split_group(group: str) -> list[str]:
+    """A long group in nearly equal chunks, the longer ones first: 8 → 4+4, 7 → 4+3."""
+    if len(group) <= LONGEST_SPOKEN_GROUP:
+        return [group]
+    count = -(-len(group) // LONGEST_SPOKEN_GROUP)
+    size, extra = divmod(len(group), count)
+    chunks, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(group[start:end])
+        start = end
+    return chunks
+
+
+def national_digits(e164: str) -> str:
+    """The national significant number of `e164` ("6125551234" for +1 612 555 1234)."""
+    return national_significant_number(phonenumbers.parse(e164, None))

@@ -67,6 +67,7 @@ class PlanItem:
             "attempt": a.attempt,
             "tier": str(a.tier),
             "on_voicemail": str(a.on_voicemail) if a.on_voicemail is not None else None,
+            "template": a.template,
             "reason": a.reason,
             "rules": list(a.rules),
         }

@@ -17,6 +17,8 @@ from ringback.domain.hours import BUSINESS_HOURS, PERSONAL_HOURS, WeeklyHours
 from ringback.domain.model import Channel
 from ringback.domain.parsing import (
     as_mapping,
+    duration_text,
+    hours_data,
     parse_bool,
     parse_duration,
     parse_hours,
@@ -98,3 +100,19 @@ def policy_from_dict(data: Mapping[str, object]) -> Policy:
         if name in document
     }
     return Policy(**values)
+
+
+def policy_to_dict(policy: Policy) -> dict[str, object]:
+    """`policy` as plain data that `policy_from_dict` reads back (stored settings)."""
+    return {
+        "business_hours": hours_data(policy.business_hours),
+        "personal_hours": hours_data(policy.personal_hours),
+        "skip_holidays": policy.skip_holidays,
+        "max_calls_per_week": policy.max_calls_per_week,
+        "voicemail_gap": duration_text(policy.voicemail_gap),
+        "max_touches_per_week": policy.max_touches_per_week,
+        "daily_capacity": policy.daily_capacity,
+        "collections": policy.collections,
+        "collections_quiet": duration_text(policy.collections_quiet),
+        "search_days": policy.search_days,
+    }

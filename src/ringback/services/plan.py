@@ -18,12 +18,13 @@ from ringback.domain.access import in_plan_of
 from ringback.domain.cadence import Explanation, explain_next
 from ringback.domain.model import Contact, FollowUpState, PreferredWindow, Status, utc
 from ringback.domain.planner import DAY, Plan, build_plan
-from ringback.domain.policy import DEFAULT_POLICY, Policy
+from ringback.domain.policy import Policy
 from ringback.domain.state import reassess
 from ringback.domain.timing import TimingModel
-from ringback.services.cadences import CadenceFor, load_cadence_for, stored_cadence_for
+from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
+from ringback.services.team_settings import stored_policy
 
 # Statuses that can still act; do-not-contact and missed ones have no due time (R11, R12).
 PLANNABLE = (Status.NEW, Status.ACTIVE, Status.WARM, Status.COLD, Status.NOT_INTERESTED)
@@ -45,7 +46,7 @@ def plan_range(
     end: datetime,
     capacity: int | None = None,
     user: str | None = None,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     cadence_for: CadenceFor | None = None,
     timing: TimingModel | None = None,
@@ -54,12 +55,14 @@ def plan_range(
 
     `user` plans what that user works (domain/access.py `in_plan_of`: the team's
     contacts and their own, less call-backs reserved for someone else); None plans
-    every contact. Without `cadence_for`, contacts follow the stored cadences (read
-    once for the whole plan).
+    every contact. Without `cadence_for`, contacts follow the stored cadences, and
+    without `policy` the team's stored settings apply (each read once for the plan).
     """
     start, end = utc(start), utc(end)
-    if cadence_for is None:
-        cadence_for = load_cadence_for(uow_factory)
+    if cadence_for is None or policy is None:
+        with uow_factory() as uow:
+            cadence_for = cadence_for or stored_cadence_for(uow)
+            policy = policy or stored_policy(uow)
     per_day = capacity or policy.daily_capacity
     wanted = per_day * max(1, -(-(end - start) // DAY))
     limit, planned = wanted * OVERSAMPLE, -1
@@ -117,7 +120,7 @@ def why(
     ref: str,
     at: datetime,
     default_region: str,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     cadence_for: CadenceFor | None = None,
 ) -> Why:
@@ -131,7 +134,7 @@ def why_contact(
     uow_factory: UowFactory,
     contact_id: int,
     at: datetime,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     cadence_for: CadenceFor | None = None,
 ) -> Why:
@@ -144,13 +147,14 @@ def _why(
     uow: UnitOfWork,
     contact: Contact,
     at: datetime,
-    policy: Policy,
+    policy: Policy | None,
     cadence_for: CadenceFor | None,
 ) -> Why:
+    """Without `policy`, the team's stored settings (R5, R14)."""
     assert contact.id is not None
     state = uow.states.get(contact.id)
     cadence = (cadence_for or stored_cadence_for(uow))(contact)
-    explanation = explain_next(cadence, contact, state, policy, utc(at))
+    explanation = explain_next(cadence, contact, state, policy or stored_policy(uow), utc(at))
     return Why(contact, state, explanation, utc(at))
 
 

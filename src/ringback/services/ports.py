@@ -10,11 +10,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from ringback.domain.access import ApiToken, OwnerFilter, User
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+from ringback.domain.scripts import MessageTemplate
 
 EVERYONE = OwnerFilter(None)
 
@@ -25,7 +26,8 @@ class ContactQuery:
 
     `visible` is the caller's visibility (domain/access.py `contact_filter`);
     `owner` filters further: a user name, or access.TEAM for contacts nobody owns.
-    `text` matches a substring of the name or the whole email; `phone` an E.164 number.
+    `text` matches a substring of the name or the company, or the whole email;
+    `phone` an E.164 number.
     """
 
     visible: OwnerFilter = EVERYONE
@@ -197,6 +199,28 @@ class LoginFailureRepository(Protocol):
         """Forget this name and address's failures (only those before `before`, if given)."""
 
 
+class SettingsRepository(Protocol):
+    """The team's settings (issue 4): a plain-data value (JSON) per key."""
+
+    def get(self, key: str) -> Any | None:
+        """The stored value, or None when the key was never saved."""
+
+    def save(self, key: str, value: Any, at: datetime) -> None:
+        """Insert or replace the value of `key`."""
+
+
+class TemplateRepository(Protocol):
+    """The users' message templates (issue 5); the shipped defaults are not stored."""
+
+    def save(self, template: MessageTemplate, at: datetime) -> None:
+        """Insert, or replace the template with the same key, audience and variant."""
+
+    def get(self, key: str, audience: str, variant: str) -> MessageTemplate | None: ...
+
+    def list(self, key: str | None = None) -> list[MessageTemplate]:
+        """Every stored template (with this key), by audience, key and variant."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -213,6 +237,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     tokens: TokenRepository
     login_failures: LoginFailureRepository
+    settings: SettingsRepository
+    templates: TemplateRepository
 
     def __enter__(self) -> Self: ...
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from ringback.domain.access import Actor, can_see_contact
 from ringback.domain.errors import NotFound, RingbackError
-from ringback.domain.model import Appointment, FollowUpState, NextStepKind, Touch
+from ringback.domain.model import Appointment, Contact, FollowUpState, NextStepKind, Touch
 from ringback.domain.state import advance
 from ringback.domain.touches import check_touch, implied_next_kind
 from ringback.services.cadences import CadenceFor, stored_cadence_for
@@ -67,11 +67,14 @@ def log_touches(uow_factory: UowFactory, touches: Sequence[Touch], actor: Actor)
 
 
 def _record_as(uow: UnitOfWork, touch: Touch, actor: Actor, cadence_for: CadenceFor) -> Logged:
-    for contact_id in (touch.contact_id, *_earlier_contact(uow, touch)):
+    contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
+    if not can_see_contact(actor, contact.owner):
+        raise NotFound(f"no contact with id {touch.contact_id}")
+    for contact_id in _earlier_contact(uow, touch):
         owners = uow.contacts.owners([contact_id])
         if contact_id not in owners or not can_see_contact(actor, owners[contact_id]):
             raise NotFound(f"no contact with id {contact_id}")
-    return record_touch(uow, touch, cadence_for)
+    return record_touch(uow, touch, cadence_for, contact=contact)
 
 
 def _earlier_contact(uow: UnitOfWork, touch: Touch) -> tuple[int, ...]:
@@ -82,16 +85,24 @@ def _earlier_contact(uow: UnitOfWork, touch: Touch) -> tuple[int, ...]:
     return () if earlier is None else (earlier.contact_id,)
 
 
-def record_touch(uow: UnitOfWork, touch: Touch, cadence_for: CadenceFor | None = None) -> Logged:
+def record_touch(
+    uow: UnitOfWork,
+    touch: Touch,
+    cadence_for: CadenceFor | None = None,
+    *,
+    contact: Contact | None = None,
+) -> Logged:
     """The body of log_touch inside a caller's unit of work (batch imports use it).
 
     Without `cadence_for` the stored cadences are read; a batch passes them once.
+    `contact` is the touch's contact when the caller has just loaded it.
     """
     if touch.external_id is not None:
         earlier = uow.touches.by_external_id(touch.external_id)
         if earlier is not None:
             return Logged(earlier, uow.states.get(earlier.contact_id), duplicate=True)
-    contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
+    if contact is None or contact.id != touch.contact_id:
+        contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
     state = uow.states.get(touch.contact_id)
     touch = replace(touch, next_kind=implied_next_kind(touch))
     check_touch(touch, state)

@@ -12,13 +12,14 @@ Adding a page: a router in pages/, included in pages/__init__.py.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import URL, MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ringback import __version__
 from ringback.bootstrap import App
@@ -26,6 +27,7 @@ from ringback.web import errors
 from ringback.web.api import PREFIX
 from ringback.web.api import router as api_router
 from ringback.web.api.schemas import TouchCreate
+from ringback.web.imports import ImportJobs
 from ringback.web.pages import router as pages_router
 from ringback.web.security import SESSION_COOKIE, SESSION_MAX_AGE
 from ringback.web.templating import STATIC_PREFIX, page_error
@@ -49,6 +51,7 @@ def create_app(app: App | None = None) -> FastAPI:
         redoc_url=None,
     )
     web.state.ringback = ringback
+    web.state.import_jobs = ImportJobs(ringback.settings.data_dir / "imports")
     web.add_middleware(
         SessionMiddleware,
         secret_key=ringback.session_secret(),
@@ -57,7 +60,7 @@ def create_app(app: App | None = None) -> FastAPI:
         same_site="lax",
         https_only=ringback.settings.secure_cookies,
     )
-    web.middleware("http")(_security_headers)
+    web.add_middleware(SecurityHeaders)
     static = StaticFiles(packages=[("ringback.web", "static")])
     web.mount(STATIC_PREFIX.rstrip("/"), static, name="static")
     web.include_router(api_router)
@@ -67,17 +70,33 @@ def create_app(app: App | None = None) -> FastAPI:
     return web
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    is_page = response.headers.get("content-type", "").startswith("text/html")
-    if is_page and request.url.path not in DOCS_PATHS:
-        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-    return response
+class SecurityHeaders:
+    """Safe defaults on every answer, and the Content-Security-Policy on pages.
+
+    A plain ASGI middleware: the `@app.middleware("http")` kind runs every request
+    through an extra task and body stream, which cost more than an API handler.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                is_page = headers.get("content-type", "").startswith("text/html")
+                if is_page and URL(scope=scope).path not in DOCS_PATHS:
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _openapi(web: FastAPI) -> dict[str, Any]:

@@ -1,11 +1,15 @@
 """FastAPI dependencies, as `Annotated` aliases; tests override the functions.
 
-- `AppDep`: the bootstrap App (settings, engine); `UowFactoryDep`: units of work.
+- `AppDep`: the bootstrap App (settings, engine); `UowFactoryDep`: units of work;
+  `ReadUowFactoryDep`: units of work that only read (on SQLite never queued behind
+  writers: credentials are checked with these).
 - `Now`: the current instant (override `get_now` to freeze time).
 - `ApiUser` / `ApiActor`: who calls the API — a bearer token (`Authorization:
   Bearer rb_…`), else the session cookie, in which case unsafe methods need the
-  `X-CSRF-Token` header (web/security.py). Neither: 401.
+  `X-CSRF-Token` header (web/security.py). Neither: 401. `authenticate` is the
+  same check for a handler to run in its own thread (POST /touches does).
 - `PageUser`: the signed-in user of a page; none sends the browser to /login.
+- `TeamSettingsDep`: the team's stored settings (policy, default region).
 - `CsrfChecked`: for page routers — every unsafe request must carry the session's
   CSRF token (form field or header); the pages router applies it to all routes.
 """
@@ -22,6 +26,7 @@ from ringback.bootstrap import App
 from ringback.domain.access import Actor, User
 from ringback.services.accounts import user_for_token
 from ringback.services.contacts import UowFactory
+from ringback.services.team_settings import TeamSettings, load_team_settings
 from ringback.web.errors import CsrfFailed, LoginRequired, NotAuthenticated
 from ringback.web.security import (
     CSRF_FIELD,
@@ -38,7 +43,11 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def get_app(request: Request) -> App:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` one in the
+# thread pool, a hand-over that costs more than the function itself.
+
+
+async def get_app(request: Request) -> App:
     app: App = request.app.state.ringback
     return app
 
@@ -46,25 +55,45 @@ def get_app(request: Request) -> App:
 AppDep = Annotated[App, Depends(get_app)]
 
 
-def get_uow_factory(app: AppDep) -> UowFactory:
+async def get_uow_factory(app: AppDep) -> UowFactory:
     return app.uow_factory()
 
 
 UowFactoryDep = Annotated[UowFactory, Depends(get_uow_factory)]
 
 
-def get_now() -> datetime:
+async def get_read_uow_factory(app: AppDep) -> UowFactory:
+    return app.read_uow_factory()
+
+
+# Units of work that only read: checking credentials never queues behind writers.
+ReadUowFactoryDep = Annotated[UowFactory, Depends(get_read_uow_factory)]
+
+
+async def get_now() -> datetime:
     return datetime.now(UTC)
 
 
 Now = Annotated[datetime, Depends(get_now)]
 
 
+# The bearer token, if any (no I/O); it also declares the API's security scheme.
+ApiCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
 def get_api_user(
-    request: Request,
-    uow_factory: UowFactoryDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    request: Request, uow_factory: ReadUowFactoryDep, credentials: ApiCredentials
 ) -> User:
+    return authenticate(request, uow_factory, credentials)
+
+
+def authenticate(
+    request: Request, uow_factory: UowFactory, credentials: HTTPAuthorizationCredentials | None
+) -> User:
+    """The API's caller, by bearer token or else session cookie (with its CSRF token).
+
+    What `ApiUser` resolves to; a handler may call it itself, in its own thread.
+    """
     if credentials is not None:
         user = user_for_token(uow_factory, credentials.credentials)
         if user is None:
@@ -81,14 +110,14 @@ def get_api_user(
 ApiUser = Annotated[User, Depends(get_api_user)]
 
 
-def get_api_actor(user: ApiUser) -> Actor:
+async def get_api_actor(user: ApiUser) -> Actor:
     return user.actor
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
 
 
-def get_page_user(request: Request, uow_factory: UowFactoryDep) -> User:
+def get_page_user(request: Request, uow_factory: ReadUowFactoryDep) -> User:
     user = session_user(request, uow_factory)
     if user is None:
         raise LoginRequired()
@@ -96,6 +125,13 @@ def get_page_user(request: Request, uow_factory: UowFactoryDep) -> User:
 
 
 PageUser = Annotated[User, Depends(get_page_user)]
+
+
+def get_team_settings(uow_factory: UowFactoryDep) -> TeamSettings:
+    return load_team_settings(uow_factory)
+
+
+TeamSettingsDep = Annotated[TeamSettings, Depends(get_team_settings)]
 
 
 async def check_csrf(request: Request) -> None:

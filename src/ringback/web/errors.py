@@ -27,7 +27,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from ringback.domain.errors import InvalidField, NotFound, RingbackError, RuleRefusal
+from ringback.domain.errors import (
+    InvalidField,
+    NotFound,
+    NotPermitted,
+    RingbackError,
+    RuleRefusal,
+)
 from ringback.services.accounts import BadCredentials, LoginThrottled
 from ringback.services.touches import BatchRefused
 
@@ -104,6 +110,8 @@ def describe(error: Exception) -> tuple[int, dict[str, Any], dict[str, str] | No
         return 422, body, None
     if isinstance(error, NotFound):
         return 404, error_body(404, "not_found", str(error)), None
+    if isinstance(error, NotPermitted):
+        return 403, error_body(403, "forbidden", str(error)), None
     if isinstance(error, LoginThrottled):
         headers = {"Retry-After": str(error.retry_after)}
         return 429, error_body(429, "too_many_attempts", str(error)), headers

@@ -1,7 +1,8 @@
 """Jinja2 templates for the pages (templates/), with what every page needs.
 
 Autoescaping is on for .html. Every template gets `request`, `user` (the signed-in
-User or None), `csrf_token(request)` and `static_url(name)`. A form includes the token with
+User or None), `csrf_token(request)`, `static_url(name)`, `take_flashes(request)`
+(web/flash.py) and the time and phone helpers of web/formatting.py. A form includes the token with
 
     {% from "_forms.html" import csrf_field with context %}
     <form method="post">{{ csrf_field() }} …</form>
@@ -21,6 +22,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from ringback.domain.access import User
+from ringback.web import formatting
+from ringback.web.flash import take_flashes
 from ringback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token
 
 environment = Environment(
@@ -41,7 +44,10 @@ environment.globals.update(
     CSRF_FIELD=CSRF_FIELD,
     CSRF_HEADER=CSRF_HEADER,
     app_name="Ringback",
+    take_flashes=take_flashes,
+    **formatting.GLOBALS,
 )
+environment.filters.update(formatting.FILTERS)
 templates = Jinja2Templates(env=environment)
 
 

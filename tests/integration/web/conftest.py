@@ -82,3 +82,48 @@ def team(db_url: str, tmp_path: Path) -> Iterator[Team]:
     yield made
     made.client.close()
     app.engine.dispose()
+
+
+# --- pages -------------------------------------------------------------------------
+
+# A Tuesday: 10:00 in New York, 15:00 UTC (the users' zone here), inside every
+# business calling window of the contacts the page tests create.
+NOW = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class Pages:
+    """The team's app at a fixed NOW, with one signed-in browser per persona."""
+
+    team: Team
+    browsers: dict[str, TestClient] = field(default_factory=dict)
+
+    def browser(self, who: str) -> TestClient:
+        if who not in self.browsers:
+            browser = self.team.new_browser()
+            assert sign_in(browser, who).status_code == 303
+            self.browsers[who] = browser
+        return self.browsers[who]
+
+    def get(self, who: str, path: str, **kwargs: Any) -> httpx.Response:
+        return self.browser(who).get(path, **kwargs)
+
+    def post(
+        self, who: str, path: str, data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A form POST with the session's CSRF token, not following the redirect."""
+        browser = self.browser(who)
+        token = csrf_of(browser.get("/settings").text)
+        kwargs.setdefault("follow_redirects", False)
+        return browser.post(path, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def pages(team: Team) -> Iterator[Pages]:
+    from ringback.web.deps import get_now
+
+    team.client.app.dependency_overrides[get_now] = lambda: NOW  # type: ignore[attr-defined]
+    made = Pages(team)
+    yield made
+    for browser in made.browsers.values():
+        browser.close()

@@ -180,10 +180,12 @@ def test_plan_item_as_dict_is_the_public_contract() -> None:
         "attempt",
         "tier",
         "on_voicemail",
+        "template",
         "reason",
         "rules",
     ]
     assert data["tier"] == "promised" and data["on_voicemail"] == "leave"
+    assert data["template"] == "call.promised"
     assert str(data["suggested_at"]).endswith("+00:00")
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from ringback.adapters.db import convert
+from ringback.adapters.db import convert, prepared
 from ringback.adapters.db.tables import api_tokens, login_failures, users
 from ringback.domain.access import ApiToken, User
 from ringback.domain.errors import InvalidField, NotFound
+
+# Checking an API token on every request: prepared.py on SQLite.
+_USER = select(users).where(users.c.id == bindparam("id"))
+_TOKEN = select(api_tokens).where(api_tokens.c.token_hash == bindparam("token_hash"))
 
 
 class SqlUserRepository:
@@ -24,6 +28,11 @@ class SqlUserRepository:
         return replace(user, id=self._connection.execute(statement).scalar_one())
 
     def get(self, user_id: int) -> User:
+        if prepared.available(self._connection):
+            rows = prepared.fetch(self._connection, _USER, id=user_id)
+            if not rows:
+                raise NotFound(f"no user with id {user_id}")
+            return convert.user_from_row(rows[0])
         row = self._connection.execute(select(users).where(users.c.id == user_id)).mappings()
         found = row.first()
         if found is None:
@@ -55,6 +64,9 @@ class SqlTokenRepository:
         return replace(token, id=self._connection.execute(statement).scalar_one())
 
     def by_hash(self, token_hash: str) -> ApiToken | None:
+        if prepared.available(self._connection):
+            rows = prepared.fetch(self._connection, _TOKEN, token_hash=token_hash)
+            return convert.token_from_row(rows[0]) if rows else None
         query = select(api_tokens).where(api_tokens.c.token_hash == token_hash)
         found = self._connection.execute(query).mappings().first()
         return None if found is None else convert.token_from_row(found)

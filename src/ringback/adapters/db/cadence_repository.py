@@ -6,8 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
+from ringback.adapters.db import prepared
 from ringback.adapters.db.tables import cadences, segment_cadences
 from ringback.domain.cadence import Cadence, cadence_from_dict, cadence_to_dict
+
+# Read on every logged touch: prepared.py on SQLite.
+_DEFINITIONS = select(cadences.c.definition).order_by(cadences.c.key)
+_SEGMENTS = select(segment_cadences)
 
 
 class SqlCadenceRepository:
@@ -29,7 +34,10 @@ class SqlCadenceRepository:
         return None if row is None else cadence_from_dict(row.definition)
 
     def list(self) -> list[Cadence]:
-        rows = self.connection.execute(select(cadences.c.definition).order_by(cadences.c.key))
+        if prepared.available(self.connection):
+            stored = prepared.fetch(self.connection, _DEFINITIONS)
+            return [cadence_from_dict(row["definition"]) for row in stored]
+        rows = self.connection.execute(_DEFINITIONS)
         return [cadence_from_dict(row.definition) for row in rows]
 
     def assign_segment(self, segment: str, key: str) -> None:
@@ -41,5 +49,8 @@ class SqlCadenceRepository:
             self.connection.execute(insert(table).values(segment=segment, cadence_key=key))
 
     def segments(self) -> dict[str, str]:
-        rows = self.connection.execute(select(segment_cadences))
+        if prepared.available(self.connection):
+            stored = prepared.fetch(self.connection, _SEGMENTS)
+            return {row["segment"]: row["cadence_key"] for row in stored}
+        rows = self.connection.execute(_SEGMENTS)
         return {row.segment: row.cadence_key for row in rows}

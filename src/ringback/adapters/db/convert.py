@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ringback.domain.access import ApiToken, Role, User
 from ringback.domain.model import (
@@ -31,7 +31,9 @@ from ringback.domain.model import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy import RowMapping as Row
+    from sqlalchemy import RowMapping
+# A SQLAlchemy RowMapping, or a dict of the same (adapters/db/prepared.py).
+Row: TypeAlias = "RowMapping | Mapping[str, Any]"
 Values = dict[str, Any]
 
 
@@ -202,7 +204,7 @@ def contact_from_row(row: Row, phones: Iterable[Phone]) -> Contact:
 # Touches
 
 
-def touch_values(touch: Touch, touch_id: int) -> Values:
+def touch_values(touch: Touch, touch_id: int | None) -> Values:
     return {
         "id": touch_id,
         "contact_id": touch.contact_id,

@@ -12,9 +12,21 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import ColumnElement, Connection, Select, delete, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import sqlite
 
-from ringback.adapters.db import convert
+from ringback.adapters.db import convert, prepared
 from ringback.adapters.db.bulk import (
     driver_value,
     insert_copies,
@@ -42,6 +54,27 @@ from ringback.services.ports import AppointmentQuery, ContactQuery
 IN_CHUNK = 1000
 LIST_PAGE = 1000
 KEY_PAGE = 10_000
+
+
+# Single-row statements of logging a touch, run through prepared.py on SQLite.
+_CONTACT = select(contacts).where(contacts.c.id == bindparam("id"))
+_PHONES = (
+    select(contact_phones)
+    .where(contact_phones.c.contact_id == bindparam("contact_id"))
+    .order_by(contact_phones.c.position)
+)
+_STATE = select(followup_state).where(followup_state.c.contact_id == bindparam("contact_id"))
+_SAVE_STATE = sqlite.insert(followup_state)
+_SAVE_STATE = _SAVE_STATE.on_conflict_do_update(
+    index_elements=["contact_id"],
+    set_={
+        c.name: _SAVE_STATE.excluded[c.name]
+        for c in followup_state.columns
+        if c.name != "contact_id"
+    },
+)
+_TOUCH_BY_EXTERNAL_ID = select(touches).where(touches.c.external_id == bindparam("external_id"))
+_ADD_TOUCH = touches.insert()
 
 
 def chunks(items: Sequence[int], size: int = IN_CHUNK) -> Iterator[Sequence[int]]:
@@ -87,10 +120,19 @@ class SqlContactRepository:
         return list(ids)
 
     def get(self, contact_id: int) -> Contact:
+        if prepared.available(self._connection):
+            return self._get_prepared(contact_id)
         found = self._load(select(contacts).where(contacts.c.id == contact_id))
         if not found:
             raise NotFound(f"no contact with id {contact_id}")
         return found[0]
+
+    def _get_prepared(self, contact_id: int) -> Contact:
+        found = prepared.fetch(self._connection, _CONTACT, id=contact_id)
+        if not found:
+            raise NotFound(f"no contact with id {contact_id}")
+        rows = prepared.fetch(self._connection, _PHONES, contact_id=contact_id)
+        return convert.contact_from_row(found[0], [convert.phone_from_row(row) for row in rows])
 
     def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
         """The contacts with these ids that exist, by id (IN lists in chunks)."""
@@ -259,6 +301,10 @@ class SqlTouchRepository:
         self._connection = connection
 
     def add(self, touch: Touch) -> Touch:
+        if prepared.available(self._connection):
+            # The id SQLite gives a new row: max(id) + 1, as reserve_ids does.
+            values = convert.touch_values(touch, None)
+            return replace(touch, id=prepared.insert(self._connection, _ADD_TOUCH, values))
         (touch_id,) = self.add_many([touch])
         return replace(touch, id=touch_id)
 
@@ -276,6 +322,9 @@ class SqlTouchRepository:
         return self._load(latest_first)[::-1]
 
     def by_external_id(self, external_id: str) -> Touch | None:
+        if prepared.available(self._connection):
+            rows = prepared.fetch(self._connection, _TOUCH_BY_EXTERNAL_ID, external_id=external_id)
+            return convert.touch_from_row(rows[0]) if rows else None
         found = self._load(select(touches).where(touches.c.external_id == external_id))
         return found[0] if found else None
 
@@ -292,6 +341,9 @@ class SqlStateRepository:
         self._connection = connection
 
     def get(self, contact_id: int) -> FollowUpState:
+        if prepared.available(self._connection):
+            rows = prepared.fetch(self._connection, _STATE, contact_id=contact_id)
+            return convert.state_from_row(rows[0]) if rows else FollowUpState(contact_id)
         return self.get_many([contact_id])[contact_id]
 
     def get_many(self, contact_ids: Sequence[int]) -> dict[int, FollowUpState]:
@@ -303,6 +355,9 @@ class SqlStateRepository:
         return {i: found.get(i) or FollowUpState(contact_id=i) for i in contact_ids}
 
     def save(self, state: FollowUpState) -> None:
+        if prepared.available(self._connection):
+            prepared.insert(self._connection, _SAVE_STATE, convert.state_values(state))
+            return
         self.save_many([state])
 
     def save_many(self, states: Sequence[FollowUpState]) -> None:

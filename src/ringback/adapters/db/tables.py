@@ -220,3 +220,27 @@ login_failures = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_login_failures_user_name_address_at", "user_name", "address", "at"),
 )
+
+# The team's settings edited on the Settings page (issue 4): calling windows and caps
+# (the guardrail policy, R5/R14) and the default region; `value` is plain data.
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Message templates written or edited by the users (issue 5); the defaults ship as
+# package data (ringback/messages). One row per key, audience and variant (A/B).
+message_templates = Table(
+    "message_templates",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("audience", String, primary_key=True),
+    Column("variant", String, primary_key=True),
+    Column("step", String, nullable=False),
+    Column("subject", Text),
+    Column("body", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

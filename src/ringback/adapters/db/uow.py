@@ -15,18 +15,23 @@ from ringback.adapters.db.account_repository import (
     SqlUserRepository,
 )
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
+from ringback.adapters.db.engine import READ_ONLY
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
     SqlContactRepository,
     SqlStateRepository,
     SqlTouchRepository,
 )
+from ringback.adapters.db.settings_repository import SqlSettingsRepository
+from ringback.adapters.db.template_repository import SqlTemplateRepository
 from ringback.services.ports import (
     AppointmentRepository,
     CadenceRepository,
     ContactRepository,
     LoginFailureRepository,
+    SettingsRepository,
     StateRepository,
+    TemplateRepository,
     TokenRepository,
     TouchRepository,
     UserRepository,
@@ -39,6 +44,8 @@ class SqlUnitOfWork:
     `commit()` may be called several times inside one `with` (an import commits
     per batch); the next statement starts a new transaction. Not reentrant and
     not shared between threads: make one per use with `sql_uow_factory`.
+    `read_only=True` is for units of work that only read (checking credentials):
+    on SQLite they do not queue for the write lock.
     """
 
     contacts: ContactRepository
@@ -49,15 +56,21 @@ class SqlUnitOfWork:
     users: UserRepository
     tokens: TokenRepository
     login_failures: LoginFailureRepository
+    settings: SettingsRepository
+    templates: TemplateRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
         connection = self._engine.connect()
+        if self._read_only:
+            # SQLite: a deferred transaction, which neither waits for nor blocks writers.
+            connection = connection.execution_options(**{READ_ONLY: True})
         self._connection = connection
         self.contacts = SqlContactRepository(connection)
         self.touches = SqlTouchRepository(connection)
@@ -67,6 +80,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(connection)
         self.tokens = SqlTokenRepository(connection)
         self.login_failures = SqlLoginFailureRepository(connection)
+        self.settings = SqlSettingsRepository(connection)
+        self.templates = SqlTemplateRepository(connection)
         return self
 
     def __exit__(

@@ -51,7 +51,9 @@ def list_contacts(
     due: Annotated[
         Instant | None, Query(description="Only contacts due at or before this instant.")
     ] = None,
-    q: Annotated[str | None, Query(description="Part of the name, an email or a phone.")] = None,
+    q: Annotated[
+        str | None, Query(description="Part of the name or company, an email or a phone.")
+    ] = None,
     after: After = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> JSONResponse:

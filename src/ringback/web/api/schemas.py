@@ -300,6 +300,9 @@ class PlanItemPublic(BaseModel):
     attempt: int
     tier: str
     on_voicemail: str | None
+    template: str | None = Field(
+        description="The cadence step's template key, e.g. call.intro (docs/messages.md)"
+    )
     reason: str
     rules: list[str]
 

@@ -1,14 +1,32 @@
 """Server-rendered pages (Jinja2 + HTMX). Every route of `router` is CSRF-checked on
-unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`."""
+unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
+
+today (the plan), touches (logging, the next-step dialog), contacts (list, page,
+edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
+settings; auth signs in and out. Pages call services, never the database.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
 from ringback.web.deps import check_csrf
+from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
+from ringback.web.pages.contacts import router as contacts_router
+from ringback.web.pages.imports import router as imports_router
+from ringback.web.pages.settings import router as settings_router
 from ringback.web.pages.today import router as today_router
+from ringback.web.pages.touches import router as touches_router
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-router.include_router(auth_router)
-router.include_router(today_router)
+for part in (
+    auth_router,
+    today_router,
+    touches_router,
+    contacts_router,
+    appointments_router,
+    imports_router,
+    settings_router,
+):
+    router.include_router(part)

@@ -1,0 +1,100 @@
+"""Statements compiled once and run straight on SQLite's driver: the API's hot path.
+
+Logging one touch runs about ten single-row statements. Through
+`Connection.execute` each costs SQLAlchemy about ten times what SQLite spends on
+it (the statement's cache key, an execution context, a result object), more than
+all the rest of the request. Here a statement is compiled once per dialect; each
+call converts the parameters and the returned values with the columns' own types
+— the very values SQLAlchemy would write and return — and runs on the driver's
+cursor inside the connection's transaction (begun as any other, see engine.py).
+Driver errors are raised as SQLAlchemy's exceptions, as `Connection.execute`
+raises them.
+
+Only for SQLite: `available(connection)` says whether to take this path; the
+repositories keep their ordinary statements for the other databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.sql.dml import Insert
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    sql: str
+    params: tuple[tuple[str, Processor | None], ...]  # bind names in order, converters
+    columns: tuple[tuple[str, Processor | None], ...]  # result columns, converters
+
+
+def available(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def fetch(connection: Connection, statement: Select[Any], **params: Any) -> list[dict[str, Any]]:
+    """The rows of `statement` as dicts of column name to value."""
+    prepared = _prepare(statement, connection.dialect)
+    rows = _run(connection, prepared, params).fetchall()
+    columns = prepared.columns
+    return [
+        {name: value if convert is None or value is None else convert(value)
+         for (name, convert), value in zip(columns, row, strict=True)}
+        for row in rows
+    ]  # fmt: skip
+
+
+def insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> int:
+    """Run an INSERT of every column of its table; the new row's rowid."""
+    rowid: int = _run(connection, _prepare(statement, connection.dialect), values).lastrowid
+    return rowid
+
+
+@lru_cache(maxsize=64)
+def _prepare(statement: Select[Any] | Insert, dialect: Dialect) -> Prepared:
+    if isinstance(statement, Insert):
+        names = [column.name for column in statement.table.columns]
+        compiled = statement.compile(dialect=dialect, column_keys=names)
+    else:
+        compiled = statement.compile(dialect=dialect)
+    params = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup or ()
+    )
+    columns: tuple[tuple[str, Processor | None], ...] = ()
+    if isinstance(statement, Select):
+        columns = tuple(
+            (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))
+            for column in statement.selected_columns
+        )
+    return Prepared(str(compiled), params, columns)
+
+
+def _run(connection: Connection, prepared: Prepared, values: Mapping[str, Any]) -> Any:
+    if not connection.in_transaction():
+        connection.begin()
+    try:
+        parameters = tuple(
+            value if convert is None or value is None else convert(value)
+            for name, convert in prepared.params
+            for value in (values[name],)
+        )
+    except Exception as error:  # a value its column type refuses, as Connection.execute says
+        raise StatementError(str(error), prepared.sql, dict(values), error) from error
+    driver = connection.dialect.loaded_dbapi
+    try:
+        return connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            prepared.sql, parameters
+        )
+    except driver.Error as error:
+        raise DBAPIError.instance(
+            prepared.sql, parameters, error, driver.Error, dialect=connection.dialect
+        ) from error
