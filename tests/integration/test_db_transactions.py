@@ -7,7 +7,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +24,9 @@ from ringback.domain.model import (
     Status,
     Touch,
 )
+from ringback.domain.phone import parse_phone
+from ringback.domain.state import advance
+from ringback.services import touches as touches_service
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -166,3 +171,41 @@ def test_unit_of_work_is_only_usable_inside_its_with_block(uow_factory: UowFacto
         uow.commit()
     with uow, pytest.raises(RuntimeError, match="already in use"):
         uow.__enter__()
+
+
+def test_touches_logged_at_once_on_one_contact_all_count_in_its_state(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writers read the same state, advance it and save it: without a lock the
+    second save would overwrite the first, and an attempt would go uncounted."""
+
+    def slow_advance(*args: Any, **kwargs: Any) -> FollowUpState:
+        time.sleep(0.05)  # widen the window between reading and saving the state
+        return advance(*args, **kwargs)
+
+    monkeypatch.setattr(touches_service, "advance", slow_advance)
+    phone = parse_phone("+1 212 555 0101")
+    with uow_factory() as uow:
+        ada = uow.contacts.add(Contact("Ada Quinn", "Ada", phones=(phone,))).id or 0
+        uow.commit()
+    errors: list[BaseException] = []
+    per_thread = 3
+
+    def log_some(hour: int) -> None:
+        try:
+            for minute in range(per_thread):
+                at = datetime(2026, 3, 2, hour, minute, tzinfo=UTC)
+                logged = replace(touch(ada), at=at, phone=phone.e164)
+                touches_service.log_touch(uow_factory, logged)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=log_some, args=(hour,)) for hour in (9, 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    with uow_factory() as uow:
+        assert uow.states.get(ada).attempts == 2 * per_thread

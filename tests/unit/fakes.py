@@ -45,6 +45,9 @@ class FakeContacts:
     def add_many(self, contacts: Sequence[Contact]) -> list[int]:
         return [self.add(c).id or 0 for c in contacts]
 
+    def lock(self, contact_id: int) -> None:
+        pass  # one thread, one store: nothing to wait for
+
     def get(self, contact_id: int) -> Contact:
         if contact_id not in self.store.contacts:
             raise NotFound(f"no contact with id {contact_id}")

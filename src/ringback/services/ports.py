@@ -64,6 +64,10 @@ class ContactRepository(Protocol):
     def get(self, contact_id: int) -> Contact:
         """Raise NotFound when there is no such contact."""
 
+    def lock(self, contact_id: int) -> None:
+        """Hold the contact until the unit of work ends: concurrent writers to its
+        follow-up state wait their turn instead of overwriting each other."""
+
     def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
         """The contacts with these ids that exist, by id."""
 

@@ -101,6 +101,7 @@ def record_touch(
         earlier = uow.touches.by_external_id(touch.external_id)
         if earlier is not None:
             return Logged(earlier, uow.states.get(earlier.contact_id), duplicate=True)
+    uow.contacts.lock(touch.contact_id)  # state read, advanced and saved by one writer
     if contact is None or contact.id != touch.contact_id:
         contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
     state = uow.states.get(touch.contact_id)

@@ -119,6 +119,14 @@ class SqlContactRepository:
         insert_copies(self._connection, followup_state, template, "contact_id", ids)
         return list(ids)
 
+    def lock(self, contact_id: int) -> None:
+        # SQLite needs nothing: every writing transaction already holds the
+        # database's write lock from its first statement (BEGIN IMMEDIATE).
+        if self._connection.dialect.name == "sqlite":
+            return
+        query = select(contacts.c.id).where(contacts.c.id == contact_id).with_for_update()
+        self._connection.execute(query)
+
     def get(self, contact_id: int) -> Contact:
         if prepared.available(self._connection):
             return self._get_prepared(contact_id)
