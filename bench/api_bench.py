@@ -3,8 +3,8 @@
     python -m bench.api_bench [--contacts 3000] [--duration 20] [--connections 32]
                               [--threads 2] [--workers N] [--data DIR]
 
-(a) the real app, started as `ringback serve --db … --port …` (its default server
-    settings, plus `--workers N` when given), on a fresh SQLite database holding
+(a) the real app, started as `ringback serve --db … --port … --workers N` (its server
+    settings; N is serve's default unless --workers is given), on a fresh SQLite database holding
     `--contacts` demo contacts with their history, a user and an API token. wrk
     POSTs one valid touch per request, rotating over the contacts and over
     outcomes that move the follow-up state on in different ways.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from conftest import Team
 
+from ringback.domain.model import Channel, Outcome, Touch
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic
 from ringback.web.deps import get_now
 
@@ -161,3 +165,32 @@ def test_out_of_range_values_are_422_not_a_server_error(
     response = team.api("olivia", "POST", "/touches", json=body)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
+
+
+def test_a_touch_waits_its_turn_while_another_writer_holds_the_database(team: Team) -> None:
+    """On SQLite the request then waits in a thread, and is logged once the lock is free."""
+    alice = team.add_contact()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        with team.app.uow_factory()() as uow:
+            uow.touches.add(Touch(alice["id"], Channel.CALL, Outcome.BUSY, datetime.now(UTC)))
+            holding.set()
+            release.wait(timeout=10)
+            uow.commit()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    assert holding.wait(timeout=10)
+    with ThreadPoolExecutor(1) as pool:
+        body = {"contact_id": alice["id"], "outcome": "no_answer"}
+        answer = pool.submit(team.api, "rita", "POST", "/touches", json=body)
+        time.sleep(0.3)
+        still_waiting = not answer.done()
+        release.set()
+        response = answer.result(timeout=10)
+    holder.join(timeout=10)
+
+    assert response.status_code == 201, response.text
+    assert len(touches_of(team, alice["id"])) == 2  # the held one, then this one
+    assert still_waiting or team.app.engine.dialect.name != "sqlite"

@@ -25,7 +25,9 @@ import fcntl
 import os
 import sqlite3
 import threading
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -35,6 +37,27 @@ BUSY_TIMEOUT_MS = 5000
 # SQLite's default checkpoint interval of 1000 pages.
 CHECKPOINT_EVERY = 100
 AUTOCHECKPOINT_PAGES = 10_000
+
+
+class GateBusy(Exception):
+    """Another writer holds the gate, and the caller asked not to wait (without_waiting)."""
+
+
+_NO_WAITING: ContextVar[bool] = ContextVar("ringback_gate_no_waiting", default=False)
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Inside, a writing transaction that would wait at its gate raises GateBusy instead.
+
+    Nothing was written then: the caller may run the same work again where waiting
+    is harmless (an event loop hands it to a thread).
+    """
+    token = _NO_WAITING.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAITING.reset(token)
 
 
 class WriterGate:
@@ -54,6 +77,9 @@ class WriterGate:
         self._checkpointing = threading.Lock()
 
     def acquire(self) -> None:
+        if _NO_WAITING.get():
+            self._acquire_now()
+            return
         if not self._threads.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             locked = sqlite3.OperationalError("database is locked")
             raise OperationalError("BEGIN IMMEDIATE", None, locked)
@@ -61,6 +87,20 @@ class WriterGate:
             fd = self._file()
             if fd is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def _acquire_now(self) -> None:
+        if not self._threads.acquire(blocking=False):
+            raise GateBusy()
+        try:
+            fd = self._file()
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._threads.release()
+            raise GateBusy() from None
         except BaseException:
             self._threads.release()
             raise

@@ -13,7 +13,8 @@ from ringback.web.api.touches import router as touches_router
 PREFIX = "/api/v1"
 
 router = APIRouter(prefix=PREFIX)
-router.include_router(contacts_router)
+# Routes are matched in order, each costing a few µs: the busiest one first (issue 4).
 router.include_router(touches_router)
+router.include_router(contacts_router)
 router.include_router(plan_router)
 router.include_router(appointments_router)
