@@ -49,7 +49,7 @@ from ringback.adapters.documents.csv_io import detect_mapping, open_csv, read_cs
 from ringback.domain.model import Channel, Direction, FollowUpState, Outcome
 from ringback.domain.state import advance
 from ringback.services.contacts import UowFactory
-from ringback.services.importing import import_contacts
+from ringback.services.importing import import_contact_blocks, row_blocks
 
 # country: (share of contacts, e-mail domain suffix)
 COUNTRIES: dict[str, tuple[int, str]] = {
@@ -395,8 +395,12 @@ def build_database(
         with open_csv(path) as stream:
             table = read_csv(stream)
             mapping = detect_mapping(table.columns)
-            import_contacts(
-                table.rows, uow_factory, default_region="US", mapping=mapping, progress=count
+            import_contact_blocks(
+                row_blocks(table.rows),
+                uow_factory,
+                default_region="US",
+                mapping=mapping,
+                progress=count,
             )
     show(f"contacts: {imported:,} rows imported", final=True)
     if not touches:

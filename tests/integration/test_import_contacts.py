@@ -29,7 +29,7 @@ from ringback.adapters.documents.csv_io import (
 from ringback.adapters.documents.vcard import read_vcards, write_vcards
 from ringback.domain.contact_input import contact_from_record
 from ringback.domain.model import Contact, Status
-from ringback.services.importing import ImportReport, import_contact_blocks, import_contacts
+from ringback.services.importing import ImportReport, import_contact_blocks, row_blocks
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -243,8 +243,13 @@ def test_vcards_3_and_4_import_with_rejects(uow_factory: UowFactory) -> None:
     for name in ("contacts_v3.vcf", "contacts_v4.vcf"):
         with (DATA / name).open(encoding="utf-8") as stream:
             records = read_vcards(stream)
-        import_contacts(
-            records, uow_factory, default_region="US", rejects=Rejects(), first_row=1, now=NOW
+        import_contact_blocks(
+            row_blocks(records),
+            uow_factory,
+            default_region="US",
+            rejects=Rejects(),
+            first_row=1,
+            now=NOW,
         )
     assert refused == [(3, "mobile")]
     names = sorted(c.full_name for c in stored(uow_factory))
@@ -278,7 +283,8 @@ def test_vcard_export_of_stored_contacts_imports_back_identically(
     uow_factory: UowFactory,
 ) -> None:
     with (DATA / "contacts_v4.vcf").open(encoding="utf-8") as stream:
-        import_contacts(read_vcards(stream), uow_factory, default_region="US", now=NOW)
+        blocks = row_blocks(read_vcards(stream))
+        import_contact_blocks(blocks, uow_factory, default_region="US", now=NOW)
     contacts = stored(uow_factory)
     exported = io.StringIO()
     write_vcards(contacts, exported)

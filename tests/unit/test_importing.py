@@ -1,4 +1,4 @@
-"""import_contacts on in-memory fakes: how a re-run recognises contacts already stored."""
+"""Contact imports on in-memory fakes: how a re-run recognises contacts already stored."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from ringback.domain.errors import InvalidField
 from ringback.services import importing
-from ringback.services.importing import import_contacts
+from ringback.services.importing import import_contact_blocks, row_blocks
 from tests.unit.fakes import FakeContacts, FakeUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -21,7 +21,9 @@ ROWS = [
 
 
 def run(uow: FakeUnitOfWork) -> importing.ImportReport:
-    return import_contacts(ROWS, lambda: uow, default_region="US", now=NOW, first_row=1)
+    return import_contact_blocks(
+        row_blocks(ROWS), lambda: uow, default_region="US", now=NOW, first_row=1
+    )
 
 
 def test_rerun_with_keys_preloaded_skips_everyone(uow: FakeUnitOfWork) -> None:
@@ -83,8 +85,8 @@ def test_rows_naming_an_unknown_cadence_are_rejected_and_the_rest_kept(
         def reject(self, row: int, values: object, error: InvalidField) -> None:
             refused.append((row, error.field, error.message))
 
-    report = import_contacts(
-        rows, lambda: uow, default_region="US", now=NOW, first_row=1, rejects=Sink()
+    report = import_contact_blocks(
+        row_blocks(rows), lambda: uow, default_region="US", now=NOW, first_row=1, rejects=Sink()
     )
     assert (report.imported, report.rejected) == (1, 1)
     [(row, field, message)] = refused

@@ -104,36 +104,6 @@ class ImportReport:
 # --- contacts ----------------------------------------------------------------------
 
 
-def import_contacts(
-    rows: Iterable[Values],
-    uow_factory: UowFactory,
-    *,
-    default_region: str,
-    mapping: Mapping[str, str] | None = None,
-    dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH,
-    progress: Progress | None = None,
-    rejects: RejectSink | None = None,
-    now: datetime | None = None,
-    first_row: int = FIRST_DATA_ROW,
-    workers: int | None = None,
-) -> ImportReport:
-    """Import contacts from `rows` (source column → text); see import_contact_blocks."""
-    return import_contact_blocks(
-        row_blocks(rows, CHUNK_ROWS),
-        uow_factory,
-        default_region=default_region,
-        mapping=mapping,
-        dry_run=dry_run,
-        batch_size=batch_size,
-        progress=progress,
-        rejects=rejects,
-        now=now,
-        first_row=first_row,
-        workers=workers,
-    )
-
-
 def import_contact_blocks(
     blocks: Iterable[RowBlock],
     uow_factory: UowFactory,
@@ -149,6 +119,8 @@ def import_contact_blocks(
     workers: int | None = None,
 ) -> ImportReport:
     """Import contacts from consecutive blocks of rows, numbered from `first_row`.
+
+    Rows already read (vCards, tests) become blocks with `row_blocks(rows)`.
 
     `mapping` maps source columns to record fields (csv_io.detect_mapping); without
     it the keys already are field names (vCard). Each new contact gets a NEW follow-up
