@@ -10,7 +10,8 @@ import pytest
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Contact, Outcome, Touch
-from ringback.domain.scripts import MessageTemplate, Sender, Severity, StepKind
+from ringback.domain.scripts import MessageTemplate, Severity, StepKind
+from ringback.domain.sender import Sender
 from ringback.services.contacts import add_contact
 from ringback.services.plan import why_contact
 from ringback.services.scripts import script_for

@@ -69,7 +69,7 @@ def script(
             _contact_id(app, contact),
             parse_step(step) if step else None,
             when,
-            app.script_sender(),
+            app.sender(),
             template=template,
             slots=[s for s in slots if s is not None],
             audience=audience or app.settings.audience,

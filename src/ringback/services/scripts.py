@@ -24,7 +24,6 @@ from ringback.domain.scripts import (
     Catalogue,
     Facts,
     Script,
-    Sender,
     StepKind,
     TemplateRef,
     check_slug,
@@ -39,6 +38,7 @@ from ringback.domain.scripts.steps import (
     note_for,
     step_for,
 )
+from ringback.domain.sender import Sender
 from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.team_settings import stored_policy
