@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ringback.domain.errors import InvalidField
-from ringback.domain.model import Channel, Contact, Outcome, Touch
+from ringback.domain.model import Appointment, Channel, Contact, Outcome, Touch
 from ringback.domain.scripts import MessageTemplate, Severity, StepKind
 from ringback.domain.sender import Sender
 from ringback.services.contacts import add_contact
 from ringback.services.plan import why_contact
-from ringback.services.scripts import script_for
+from ringback.services.scripts import ContactScript, script_for
 from ringback.services.templates import lint_template, save_template
 from ringback.services.touches import log_touch
 from tests.unit.domain.personas import alice
@@ -121,7 +121,7 @@ def test_an_email_proposing_slots_shows_them_on_the_contacts_clock_r9(
 
 
 def test_an_email_proposing_no_slots_is_refused_naming_them_r19(uow: FakeUnitOfWork) -> None:
-    found = script(uow, add(uow), StepKind.EMAIL_SLOTS)
+    found = script(uow, add(uow), StepKind.EMAIL_SLOTS, slots=[])
 
     assert not found.script.ready
     refused = [f.where for f in found.script.findings if f.severity is Severity.ERROR]
@@ -171,3 +171,58 @@ def test_linting_text_reports_a_bad_header_as_a_finding() -> None:
 
     body = lint_template("Hi {{ first_name }}, it's {{ me.name }}.", step=StepKind.LETTER)
     assert body.ready and "missing-reason" in {f.code for f in body.findings}
+
+
+THANKSGIVING = date(2026, 11, 26)
+
+
+def book_whole_days(uow: FakeUnitOfWork, user: str, start: datetime, days: int) -> None:
+    with uow:
+        end = start + timedelta(days=days)
+        uow.appointments.add(Appointment(99, start, end, f"busy-{user}", user=user))
+        uow.commit()
+
+
+def local_starts(found: ContactScript) -> list[datetime]:
+    assert found.proposal is not None
+    zone = ZoneInfo("America/New_York")
+    return [slot.start.astimezone(zone) for slot in found.proposal.proposal.slots]
+
+
+def test_an_email_proposing_slots_proposes_them_itself_in_the_window_r9_r10(
+    uow: FakeUnitOfWork,
+) -> None:
+    found = script(uow, add(uow), StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    assert found.script.ready, found.script.findings
+    starts = local_starts(found)
+    assert len(starts) == 2
+    for start in starts:
+        assert start.weekday() < 5 and time(9) <= start.time() <= time(17)  # R5 window
+        assert start.date() != THANKSGIVING  # R5: no public holiday
+        assert f"{start:%B} {start.day} at" in found.script.text  # the email names it
+
+
+def test_proposed_slots_keep_clear_of_the_users_appointments_and_holidays_r9(
+    uow: FakeUnitOfWork,
+) -> None:
+    contact = add(uow)
+    book_whole_days(uow, "jamie", datetime(2026, 11, 24, 5, tzinfo=UTC), days=2)  # Tue, Wed
+
+    found = script(uow, contact, StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    days = {start.date() for start in local_starts(found)}
+    assert days and min(days) >= date(2026, 11, 27)  # not Tue/Wed (busy), not Thanksgiving
+    assert found.script.ready
+
+
+def test_with_no_free_time_the_slots_email_is_refused_and_says_why_r5_r19(
+    uow: FakeUnitOfWork,
+) -> None:
+    contact = add(uow)
+    book_whole_days(uow, "jamie", datetime(2026, 11, 24, tzinfo=UTC), days=90)
+
+    found = script(uow, contact, StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    assert found.proposal is None and not found.script.ready
+    assert found.note is not None and found.note.startswith("No call times to propose (R5)")
