@@ -55,3 +55,20 @@ def test_edit_a_template_see_the_findings_update_and_save_a_variant(
     page.goto("/templates")
     row = page.locator('tr[data-key="call.intro"][data-audience="sales"]')
     assert [v.split()[0] for v in row.locator("a.variant").all_inner_texts()] == ["a", "b"]
+
+
+def test_the_contact_pages_step_chooser_shows_the_email_with_two_times(
+    sign_in: SignIn, live: LiveApp
+) -> None:
+    page = sign_in("rita")
+    page.goto(f"/contacts/{live.contacts['alice']}")
+    panel = page.locator(f"#script-{live.contacts['alice']}")
+
+    panel.get_by_label("Step").select_option("email_slots")
+    panel.locator(".script-subject").wait_for()  # swapped in without a page reload (R9)
+    assert "Two times for a short call" in panel.locator(".script-subject").inner_text()
+    invites = panel.locator(".proposed-slots a")
+    assert invites.count() == 2
+    with page.expect_download() as download:
+        invites.first.click()
+    assert download.value.suggested_filename.endswith(".ics")

@@ -14,8 +14,14 @@ from ringback.domain.scripts import MessageTemplate, Severity, StepKind
 from ringback.domain.sender import Sender
 from ringback.services.contacts import add_contact
 from ringback.services.plan import why_contact
-from ringback.services.scripts import ContactScript, script_for
-from ringback.services.templates import lint_template, save_template
+from ringback.services.scripts import ContactScript, preview_template, script_for
+from ringback.services.templates import (
+    lint_template,
+    list_templates,
+    next_variant,
+    save_as_new_variant,
+    save_template,
+)
 from ringback.services.touches import log_touch
 from tests.unit.domain.personas import alice
 from tests.unit.fakes import FakeUnitOfWork
@@ -226,3 +232,50 @@ def test_with_no_free_time_the_slots_email_is_refused_and_says_why_r5_r19(
 
     assert found.proposal is None and not found.script.ready
     assert found.note is not None and found.note.startswith("No call times to propose (R5)")
+
+
+def intro_b_body(reason_line: str) -> str:
+    return (
+        "{% block intro %}Hello {{ first_name }}, {{ me.name }} here.{% endblock %}"
+        "{% block number %}I'm on {{ me.number }}.{% endblock %}"
+        f"{{% block reason %}}{reason_line}{{% endblock %}}"
+        "{% block next_try %}I'll try you {{ next_try }}.{% endblock %}"
+        "{% block thanks %}Thanks!{% endblock %}"
+        "{% block number_again %}{{ me.number }}.{% endblock %}"
+    )
+
+
+def test_a_new_variant_takes_the_next_free_name(uow: FakeUnitOfWork) -> None:
+    body = intro_b_body("It's about {{ reason }}; {{ referred_by }} sent me.")
+    mine = MessageTemplate("call.intro", StepKind.FIRST_VOICEMAIL, "networking", body)
+
+    first, report = save_as_new_variant(lambda: uow, mine, MONDAY)
+    second, _ = save_as_new_variant(lambda: uow, mine, MONDAY)
+
+    assert report.ready and (first.variant, second.variant) == ("b", "c")
+    stored = list_templates(lambda: uow, key="call.intro", audience="networking")
+    assert [t.variant for t in stored] == ["a", "b", "c"]
+    assert next_variant(["a", "c"]) == "b"
+
+
+def test_a_refused_variant_stores_nothing_r7(uow: FakeUnitOfWork) -> None:
+    mine = MessageTemplate(
+        "call.intro", StepKind.FIRST_VOICEMAIL, "networking", intro_b_body("Call me back.")
+    )
+
+    named, report = save_as_new_variant(lambda: uow, mine, MONDAY)
+
+    assert not report.ready and named.variant == "b"
+    assert "call-back-without-reason" in [f.code for f in report.findings]
+    assert [t.variant for t in list_templates(lambda: uow, key="call.intro")] == ["a"] * 3
+
+
+def test_a_template_not_yet_stored_previews_for_a_real_contact(uow: FakeUnitOfWork) -> None:
+    body = intro_b_body("It's about {{ reason }}.")
+    draft = MessageTemplate("call.intro", StepKind.FIRST_VOICEMAIL, "networking", body, "z")
+
+    found = preview_template(lambda: uow, add(uow), draft, MONDAY, ME)
+
+    assert found.script.template == "call.intro:z"
+    assert found.script.text.startswith("Hello Alice, Jamie Doe here.")
+    assert list_templates(lambda: uow, key="call.intro", audience="networking")[-1].variant == "a"

@@ -130,3 +130,11 @@ def test_a_bad_invite_time_is_refused_naming_it(pages: Pages) -> None:
     response = pages.get("rita", f"/contacts/{alice['id']}/proposed/tomorrow.ics")
 
     assert response.status_code == 422 and "start" in response.text
+
+
+def test_without_a_sender_name_the_signed_in_user_signs(pages: Pages) -> None:
+    with_sender(pages, sender_name=None)
+    alice = pages.team.add_contact()
+
+    assert "Hi Alice, this is rita" in panel(pages, "rita", alice["id"])
+    assert "Hi Alice, this is ravi" in panel(pages, "ravi", alice["id"])
