@@ -16,10 +16,11 @@ from ringback.adapters.db import migrate
 from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.access import LoginPolicy
+from ringback.domain.correspondence import split_lines
 from ringback.domain.errors import InvalidField, RingbackError
-from ringback.domain.phone import parse_phone
+from ringback.domain.phone import format_international, parse_phone
 from ringback.domain.scripts import DEFAULT_FLAGGED_PHRASES, parse_phrases
-from ringback.domain.scripts import Sender as ScriptSender
+from ringback.domain.sender import Sender
 from ringback.services.ports import PasswordHasher, UnitOfWork
 from ringback.settings import Settings
 
@@ -67,23 +68,22 @@ class App:
             return configured.get_secret_value()
         return load_or_create_secret(self.settings.data_dir / "session_secret")
 
-    def script_sender(self) -> ScriptSender:
-        """The user as scripts introduce them (R7): the sender_* settings.
+    def sender(self) -> Sender:
+        """The user as messages introduce and sign them (R7, R9): the sender_* settings,
+        the name falling back to `user`.
 
         InvalidField("sender_phone") when the number is not a phone number.
         """
         settings = self.settings
         phone = settings.sender_phone
-        e164 = (
-            parse_phone(phone, settings.default_region, field="sender_phone").e164
-            if phone
-            else None
-        )
-        return ScriptSender(
+        region = settings.default_region
+        number = parse_phone(phone, region, field="sender_phone") if phone else None
+        return Sender(
             name=settings.sender_name or settings.user,
-            phone=e164,
-            company=settings.sender_company,
             email=settings.sender_email,
+            phone=format_international(number.e164) if number else None,
+            address=split_lines(settings.sender_address),
+            company=settings.sender_company,
         )
 
     def flagged_phrases(self) -> tuple[str, ...]:

@@ -40,6 +40,8 @@ USER_ZONE = "Europe/Berlin"
 PASSWORD = "correct horse battery"
 PERSONAS = {"olivia": Role.OWNER, "rita": Role.REP, "ravi": Role.REP}
 DEMO_CONTACTS = 60
+# Who the scripts introduce (R7): the number is said in chunks, "612 · 555 · 0188".
+SENDER_NAME, SENDER_PHONE = "Sam Carter", "+1 612 555 0188"
 
 
 @dataclass
@@ -63,6 +65,8 @@ def build(folder: Path) -> tuple[App, dict[str, int]]:
         data_dir=folder,
         session_secret="e2e-" + "s" * 40,
         user_timezone=USER_ZONE,
+        sender_name=SENDER_NAME,
+        sender_phone=SENDER_PHONE,
     )
     app = App(settings)
     app.passwords = Argon2Passwords(time_cost=1, memory_cost=1024, parallelism=1)  # type: ignore[misc]

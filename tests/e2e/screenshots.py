@@ -1,4 +1,4 @@
-"""Screenshots of Today and a contact page for the docs, from the browser-test app.
+"""Screenshots of Today, a contact page and the template editor, from the browser-test app.
 
     python -m tests.e2e.screenshots [docs/screenshots]     (or: make screenshots)
 
@@ -31,7 +31,12 @@ def shoot(live: LiveApp, out: Path) -> list[Path]:
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(f"{live.url}/")
-            for name, path in (("today", "/"), ("contact", _contact_path(live))):
+            shots = (
+                ("today", "/"),
+                ("contact", _contact_path(live)),
+                ("template-editor", "/templates/edit?template=call.intro:a&audience=sales"),
+            )
+            for name, path in shots:
                 page.goto(path)
                 target = out / f"{name}{suffix}.png"
                 page.screenshot(path=str(target))

@@ -107,6 +107,18 @@ def test_script_for_an_email_proposing_two_slots_r9(db_url: str) -> None:
     assert "Thursday, November 26 at 2:30 pm" in data["text"]
 
 
+def test_script_proposes_the_two_slots_itself_when_none_are_given_r9_r10(db_url: str) -> None:
+    contact = add(db_url)
+
+    code, data = script_json(db_url, contact, "--step", "email_slots",
+                             "--at", MONDAY.isoformat())  # fmt: skip
+
+    assert code == 0, data["findings"]
+    # Free times in her window at least a day ahead, never on Thanksgiving, the 26th (R5).
+    assert "Wednesday, November 25 at" in data["text"]
+    assert "November 26" not in data["text"]
+
+
 def test_script_refuses_a_template_of_another_kind(db_url: str) -> None:
     code, _, err = run(db_url, "script", add(db_url), "--template", "email.intro")
     assert code == 1

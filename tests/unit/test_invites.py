@@ -15,7 +15,7 @@ from ringback.adapters.documents.invites import (
     slot_invites,
 )
 from ringback.domain.call_email import compose_call_email
-from ringback.domain.correspondence import Sender
+from ringback.domain.sender import Sender
 from ringback.domain.slots import ProposedSlot
 from tests.unit.domain.personas import alice
 

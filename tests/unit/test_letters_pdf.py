@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ringback.adapters.documents.letters import letters_html, write_letters_pdf
-from ringback.domain.correspondence import Sender
 from ringback.domain.errors import InvalidField
 from ringback.domain.letters import Letter, compose_letter
+from ringback.domain.sender import Sender
 from tests.pdf_tools import ink, page_png, page_sizes, pdf_text
 from tests.unit.domain.personas import alice, bernd
 

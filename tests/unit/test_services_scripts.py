@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ringback.domain.errors import InvalidField
-from ringback.domain.model import Channel, Contact, Outcome, Touch
-from ringback.domain.scripts import MessageTemplate, Sender, Severity, StepKind
+from ringback.domain.model import Appointment, Channel, Contact, Outcome, Touch
+from ringback.domain.scripts import MessageTemplate, Severity, StepKind
+from ringback.domain.sender import Sender
 from ringback.services.contacts import add_contact
 from ringback.services.plan import why_contact
-from ringback.services.scripts import script_for
-from ringback.services.templates import lint_template, save_template
+from ringback.services.scripts import ContactScript, preview_template, script_for
+from ringback.services.templates import (
+    lint_template,
+    list_templates,
+    next_variant,
+    save_as_new_variant,
+    save_template,
+)
 from ringback.services.touches import log_touch
 from tests.unit.domain.personas import alice
 from tests.unit.fakes import FakeUnitOfWork
@@ -120,7 +127,7 @@ def test_an_email_proposing_slots_shows_them_on_the_contacts_clock_r9(
 
 
 def test_an_email_proposing_no_slots_is_refused_naming_them_r19(uow: FakeUnitOfWork) -> None:
-    found = script(uow, add(uow), StepKind.EMAIL_SLOTS)
+    found = script(uow, add(uow), StepKind.EMAIL_SLOTS, slots=[])
 
     assert not found.script.ready
     refused = [f.where for f in found.script.findings if f.severity is Severity.ERROR]
@@ -170,3 +177,105 @@ def test_linting_text_reports_a_bad_header_as_a_finding() -> None:
 
     body = lint_template("Hi {{ first_name }}, it's {{ me.name }}.", step=StepKind.LETTER)
     assert body.ready and "missing-reason" in {f.code for f in body.findings}
+
+
+THANKSGIVING = date(2026, 11, 26)
+
+
+def book_whole_days(uow: FakeUnitOfWork, user: str, start: datetime, days: int) -> None:
+    with uow:
+        end = start + timedelta(days=days)
+        uow.appointments.add(Appointment(99, start, end, f"busy-{user}", user=user))
+        uow.commit()
+
+
+def local_starts(found: ContactScript) -> list[datetime]:
+    assert found.proposal is not None
+    zone = ZoneInfo("America/New_York")
+    return [slot.start.astimezone(zone) for slot in found.proposal.proposal.slots]
+
+
+def test_an_email_proposing_slots_proposes_them_itself_in_the_window_r9_r10(
+    uow: FakeUnitOfWork,
+) -> None:
+    found = script(uow, add(uow), StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    assert found.script.ready, found.script.findings
+    starts = local_starts(found)
+    assert len(starts) == 2
+    for start in starts:
+        assert start.weekday() < 5 and time(9) <= start.time() <= time(17)  # R5 window
+        assert start.date() != THANKSGIVING  # R5: no public holiday
+        assert f"{start:%B} {start.day} at" in found.script.text  # the email names it
+
+
+def test_proposed_slots_keep_clear_of_the_users_appointments_and_holidays_r9(
+    uow: FakeUnitOfWork,
+) -> None:
+    contact = add(uow)
+    book_whole_days(uow, "jamie", datetime(2026, 11, 24, 5, tzinfo=UTC), days=2)  # Tue, Wed
+
+    found = script(uow, contact, StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    days = {start.date() for start in local_starts(found)}
+    assert days and min(days) >= date(2026, 11, 27)  # not Tue/Wed (busy), not Thanksgiving
+    assert found.script.ready
+
+
+def test_with_no_free_time_the_slots_email_is_refused_and_says_why_r5_r19(
+    uow: FakeUnitOfWork,
+) -> None:
+    contact = add(uow)
+    book_whole_days(uow, "jamie", datetime(2026, 11, 24, tzinfo=UTC), days=90)
+
+    found = script(uow, contact, StepKind.EMAIL_SLOTS, calendar_user="jamie")
+
+    assert found.proposal is None and not found.script.ready
+    assert found.note is not None and found.note.startswith("No call times to propose (R5)")
+
+
+def intro_b_body(reason_line: str) -> str:
+    return (
+        "{% block intro %}Hello {{ first_name }}, {{ me.name }} here.{% endblock %}"
+        "{% block number %}I'm on {{ me.number }}.{% endblock %}"
+        f"{{% block reason %}}{reason_line}{{% endblock %}}"
+        "{% block next_try %}I'll try you {{ next_try }}.{% endblock %}"
+        "{% block thanks %}Thanks!{% endblock %}"
+        "{% block number_again %}{{ me.number }}.{% endblock %}"
+    )
+
+
+def test_a_new_variant_takes_the_next_free_name(uow: FakeUnitOfWork) -> None:
+    body = intro_b_body("It's about {{ reason }}; {{ referred_by }} sent me.")
+    mine = MessageTemplate("call.intro", StepKind.FIRST_VOICEMAIL, "networking", body)
+
+    first, report = save_as_new_variant(lambda: uow, mine, MONDAY)
+    second, _ = save_as_new_variant(lambda: uow, mine, MONDAY)
+
+    assert report.ready and (first.variant, second.variant) == ("b", "c")
+    stored = list_templates(lambda: uow, key="call.intro", audience="networking")
+    assert [t.variant for t in stored] == ["a", "b", "c"]
+    assert next_variant(["a", "c"]) == "b"
+
+
+def test_a_refused_variant_stores_nothing_r7(uow: FakeUnitOfWork) -> None:
+    mine = MessageTemplate(
+        "call.intro", StepKind.FIRST_VOICEMAIL, "networking", intro_b_body("Call me back.")
+    )
+
+    named, report = save_as_new_variant(lambda: uow, mine, MONDAY)
+
+    assert not report.ready and named.variant == "b"
+    assert "call-back-without-reason" in [f.code for f in report.findings]
+    assert [t.variant for t in list_templates(lambda: uow, key="call.intro")] == ["a"] * 3
+
+
+def test_a_template_not_yet_stored_previews_for_a_real_contact(uow: FakeUnitOfWork) -> None:
+    body = intro_b_body("It's about {{ reason }}.")
+    draft = MessageTemplate("call.intro", StepKind.FIRST_VOICEMAIL, "networking", body, "z")
+
+    found = preview_template(lambda: uow, add(uow), draft, MONDAY, ME)
+
+    assert found.script.template == "call.intro:z"
+    assert found.script.text.startswith("Hello Alice, Jamie Doe here.")
+    assert list_templates(lambda: uow, key="call.intro", audience="networking")[-1].variant == "a"

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from ringback.domain.correspondence import Sender
 from ringback.domain.errors import RuleRefusal
 from ringback.domain.model import Appointment, Channel, Contact, Outcome, Status, Touch
 from ringback.domain.policy import DEFAULT_POLICY, policy_to_dict
+from ringback.domain.sender import Sender
 from ringback.services.contacts import add_contact
 from ringback.services.letters import letter_for, letters_due
 from ringback.services.slots import call_email, propose_call_times

@@ -35,9 +35,10 @@ from ringback.cli.common import (
     user_errors,
 )
 from ringback.domain.call_email import CallEmail, slot_texts
-from ringback.domain.correspondence import Sender, contact_country, split_lines
+from ringback.domain.correspondence import contact_country
 from ringback.domain.errors import InvalidField
 from ringback.domain.letters import Letter
+from ringback.domain.sender import Sender
 from ringback.services.contacts import find_contact
 from ringback.services.letters import PaperChoice, Skipped, letter_for, letters_due
 from ringback.services.slots import CallProposal, call_email, propose_call_times
@@ -89,7 +90,7 @@ def propose(
             timedelta(minutes=minutes),
             lead=timedelta(hours=lead_hours),
         )
-        sender = sender_of(app)
+        sender = app.sender()
         email = call_email(proposed, sender)
     if not app.settings.sender_name:
         errors.print(UNSIGNED_HINT.format(name=sender.name), highlight=False)
@@ -146,20 +147,11 @@ def letters(
     _report(list(batch.letters), batch.skipped, output if batch.letters else None, when, as_json)
 
 
-def sender_of(app: App) -> Sender:
-    settings = app.settings
-    return Sender(
-        name=settings.sender_name or settings.user,
-        email=settings.sender_email,
-        phone=settings.sender_phone,
-        address=split_lines(settings.sender_address),
-    )
-
-
 def _letter_sender(app: App) -> Sender:
     if not app.settings.sender_name:
         fail(NO_SENDER_NAME)
-    sender = sender_of(app)
+    with user_errors():
+        sender = app.sender()
     if not sender.address:
         fail(NO_SENDER_ADDRESS)
     return sender

@@ -32,7 +32,7 @@ SETTING_HINTS = {
     "me.phone": "set RINGBACK_SENDER_PHONE",
     "me.company": "set RINGBACK_SENDER_COMPANY",
     "me.email": "set RINGBACK_SENDER_EMAIL",
-    "slots": "give the proposed times with --slot",
+    "slots": "no free time to propose: give the times with --slot",
 }
 
 
@@ -48,7 +48,10 @@ def script(
         None, "--template", help="KEY or KEY:VARIANT (default: the step's template, A/B variant)."
     ),
     slot: list[str] = typer.Option(
-        [], "--slot", help="A proposed call time for email_slots, ISO 8601 (give two, R9)."
+        [],
+        "--slot",
+        help="A proposed call time for email_slots, ISO 8601 (give two, R9). "
+        "Default: two free times in the contact's window, as `ringback propose` picks them.",
     ),
     at: str | None = typer.Option(None, "--at", help="As of this instant, ISO 8601 (default now)."),
     audience: str | None = typer.Option(
@@ -69,9 +72,10 @@ def script(
             _contact_id(app, contact),
             parse_step(step) if step else None,
             when,
-            app.script_sender(),
+            app.sender(),
             template=template,
-            slots=[s for s in slots if s is not None],
+            slots=[s for s in slots if s is not None] if slot else None,
+            calendar_user=app.settings.user,
             audience=audience or app.settings.audience,
             phrases=app.flagged_phrases(),
         )

@@ -19,13 +19,13 @@ from datetime import timedelta
 
 from ringback.domain.correspondence import (
     WEEKDAY_NAMES,
-    Sender,
     contact_country,
     moment_text,
     paragraphs_of,
 )
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Contact
+from ringback.domain.sender import Sender
 from ringback.domain.slots import ProposedSlot
 
 

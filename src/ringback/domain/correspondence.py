@@ -10,7 +10,6 @@ everywhere else, unless a setting fixes one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -57,25 +56,6 @@ def split_lines(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     return tuple(line for line in _LINE_BREAKS.split(text.strip()) if line)
-
-
-@dataclass(frozen=True)
-class Sender:
-    """The user as they sign: name, and whichever of email, phone and address are known."""
-
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    address: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise InvalidField("sender_name", "the sender needs a name to sign with")
-
-    @property
-    def signature(self) -> tuple[str, ...]:
-        """The lines under a sign-off: name, then phone and email when known."""
-        return tuple(line for line in (self.name, self.phone, self.email) if line)
 
 
 def _us_style(country: str | None) -> bool:

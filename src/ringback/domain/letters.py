@@ -21,7 +21,6 @@ from datetime import date, time
 from ringback.domain.correspondence import (
     WEEKDAY_NAMES,
     Paper,
-    Sender,
     clock_text,
     contact_country,
     date_line,
@@ -31,6 +30,7 @@ from ringback.domain.correspondence import (
 )
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Contact
+from ringback.domain.sender import Sender
 
 # The hours a ticked box stands for, in the contact's local time (R4).
 CARD_PARTS: tuple[tuple[str, time, time], ...] = (

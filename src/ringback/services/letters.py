@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ringback.domain.correspondence import Sender
 from ringback.domain.errors import InvalidField, RuleRefusal
 from ringback.domain.letters import Letter, compose_letter
 from ringback.domain.model import Channel, Contact, Status
+from ringback.domain.sender import Sender
 from ringback.services.contacts import UowFactory
 from ringback.services.plan import plan_range
 

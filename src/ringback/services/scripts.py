@@ -15,16 +15,17 @@ from datetime import datetime
 
 from ringback.domain.cadence import Action, Cadence, explain_next
 from ringback.domain.cadence.channels import is_email_first
-from ringback.domain.errors import InvalidField
+from ringback.domain.errors import InvalidField, RuleRefusal
 from ringback.domain.model import Channel, Contact, FollowUpState, Touch, utc
 from ringback.domain.policy import Policy
 from ringback.domain.scripts import (
     DEFAULT_AUDIENCE,
     DEFAULT_FLAGGED_PHRASES,
+    DEFAULT_KEYS,
     Catalogue,
     Facts,
+    MessageTemplate,
     Script,
-    Sender,
     StepKind,
     TemplateRef,
     check_slug,
@@ -39,8 +40,10 @@ from ringback.domain.scripts.steps import (
     note_for,
     step_for,
 )
+from ringback.domain.sender import Sender
 from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory
+from ringback.services.slots import CallProposal, propose_call_times
 from ringback.services.team_settings import stored_policy
 from ringback.services.templates import stored_catalogue
 
@@ -54,6 +57,7 @@ class ContactScript:
     script: Script
     action: Action | None  # the planned next action the step came from (None: none)
     note: str | None = None  # a caveat, e.g. R6 "leave no message on this call"
+    proposal: CallProposal | None = None  # the times an email_slots message proposes (R9)
 
 
 def script_for(
@@ -64,7 +68,8 @@ def script_for(
     user: Sender,
     *,
     template: TemplateRef | str | None = None,
-    slots: Sequence[datetime] = (),
+    slots: Sequence[datetime] | None = None,
+    calendar_user: str | None = None,
     audience: str = DEFAULT_AUDIENCE,
     phrases: Sequence[str] = DEFAULT_FLAGGED_PHRASES,
 ) -> ContactScript:
@@ -73,9 +78,11 @@ def script_for(
     `step` None: derived from the next action (a call → first or follow-up voicemail
     by the voicemails left; an email → the kind its cadence step names; a letter).
     `template` ("key" or "key:variant") overrides the catalogue's choice; `slots`
-    are the proposed call times of an `email_slots` message (R9); `audience` is used
-    unless the contact's custom field `audience` names another. NotFound for an
-    unknown contact or template; InvalidField when there is no step to script.
+    are the proposed call times of an `email_slots` message (R9) — None: proposed by
+    `propose_call_times`, inside the contact's window, off holidays and free in
+    `calendar_user`'s appointments (R5, R9, R10); `audience` is used unless the
+    contact's custom field `audience` names another. NotFound for an unknown contact
+    or template; InvalidField when there is no step to script.
     """
     now = utc(now)
     ref = parse_ref(template) if isinstance(template, str) else template
@@ -91,10 +98,75 @@ def script_for(
     first = None
     if step is StepKind.FOLLOWUP_VOICEMAIL:
         first = found.catalogue.for_step(StepKind.FIRST_VOICEMAIL, chosen, contact.id)
-    facts = _facts(found, step, user, now, slots)
-    script = prepare(message, facts, phrases=phrases, first=first)
-    note = note_for(step, action, contact, is_email_first(contact, found.cadence))
-    return ContactScript(contact, script, action, note)
+    writing = _Writing(user, now, slots, calendar_user, phrases)
+    return _render(uow_factory, found, message, first, writing)
+
+
+def preview_template(
+    uow_factory: UowFactory,
+    contact_id: int,
+    template: MessageTemplate,
+    now: datetime,
+    user: Sender,
+    *,
+    calendar_user: str | None = None,
+    phrases: Sequence[str] = DEFAULT_FLAGGED_PHRASES,
+) -> ContactScript:
+    """`template` (perhaps not stored yet) rendered and linted for one real contact —
+    the template editor's preview. A slots email proposes its times itself (R9)."""
+    now = utc(now)
+    found = _load(uow_factory, contact_id, now)
+    first = None
+    if template.step is StepKind.FOLLOWUP_VOICEMAIL:
+        variants = found.catalogue.variants(
+            DEFAULT_KEYS[StepKind.FIRST_VOICEMAIL], template.audience
+        )
+        first = variants[0] if variants else None
+    writing = _Writing(user, now, None, calendar_user, phrases)
+    return _render(uow_factory, found, template, first, writing)
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """Who writes, when, and the slots (None: proposed) and phrases to lint with."""
+
+    user: Sender
+    now: datetime
+    slots: Sequence[datetime] | None
+    calendar_user: str | None
+    phrases: Sequence[str]
+
+
+def _render(
+    uow_factory: UowFactory,
+    found: _Loaded,
+    message: MessageTemplate,
+    first: MessageTemplate | None,
+    writing: _Writing,
+) -> ContactScript:
+    contact, action, step, now = found.contact, found.action, message.step, writing.now
+    proposal, refusal = None, None
+    if writing.slots is None and step is StepKind.EMAIL_SLOTS:
+        proposal, refusal = _propose(uow_factory, contact.id or 0, now, writing.calendar_user)
+    slots = writing.slots if writing.slots is not None else _starts(proposal)
+    facts = _facts(found, step, writing.user, now, slots)
+    script = prepare(message, facts, phrases=writing.phrases, first=first)
+    note = refusal or note_for(step, action, contact, is_email_first(contact, found.cadence))
+    return ContactScript(contact, script, action, note, proposal)
+
+
+def _propose(
+    uow_factory: UowFactory, contact_id: int, now: datetime, user: str | None
+) -> tuple[CallProposal | None, str | None]:
+    """Two call times for the email (R9), or why there are none (R5, R12) as a note."""
+    try:
+        return propose_call_times(uow_factory, contact_id, now, user), None
+    except RuleRefusal as refused:
+        return None, f"No call times to propose ({refused.rule}): {refused.message}"
+
+
+def _starts(proposal: CallProposal | None) -> list[datetime]:
+    return [slot.start for slot in proposal.proposal.slots] if proposal else []
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from ringback.domain.call_email import CallEmail, compose_call_email
 from ringback.domain.clock import Span
-from ringback.domain.correspondence import Sender
 from ringback.domain.errors import RuleRefusal
 from ringback.domain.model import Appointment, Contact, Status, utc
 from ringback.domain.policy import Policy
+from ringback.domain.sender import Sender
 from ringback.domain.slots import (
     DEFAULT_BUFFER,
     DEFAULT_DURATION,

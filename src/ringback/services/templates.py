@@ -7,6 +7,7 @@ and stores `MessageTemplate`s and answers which templates exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from ringback.domain.errors import InvalidField
@@ -134,3 +135,33 @@ def _check(catalogue: Catalogue, template: MessageTemplate, phrases: Sequence[st
 
 def errors_of(script: Script) -> list[Finding]:
     return [f for f in script.findings if f.severity is Severity.ERROR]
+
+
+VARIANT_NAMES = tuple("abcdefghijklmnopqrstuvwxyz")
+
+
+def next_variant(used: Sequence[str]) -> str:
+    """The first variant name (a, b, c…) not in `used` (A/B tests, R19 unaffected)."""
+    for name in VARIANT_NAMES:
+        if name not in used:
+            return name
+    raise InvalidField("variant", "every variant name from a to z is taken for this key")
+
+
+def save_as_new_variant(
+    uow_factory: UowFactory,
+    template: MessageTemplate,
+    now: datetime,
+    phrases: Sequence[str] = DEFAULT_FLAGGED_PHRASES,
+) -> tuple[MessageTemplate, Script]:
+    """`template` stored under the next free variant of its key and audience (A/B),
+    unless the linter finds an error; returns the template as named and the report."""
+    with uow_factory() as uow:
+        catalogue = stored_catalogue(uow)
+        used = [t.variant for t in catalogue.variants(template.key, template.audience)]
+        named = replace(template, variant=next_variant(used), built_in=False)
+        report = _check(catalogue, named, phrases)
+        if report.ready:
+            uow.templates.save(named, now)
+            uow.commit()
+    return named, report

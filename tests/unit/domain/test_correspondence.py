@@ -9,7 +9,6 @@ import pytest
 from ringback.domain.call_email import compose_call_email, slot_fields
 from ringback.domain.correspondence import (
     Paper,
-    Sender,
     clock_text,
     date_line,
     moment_text,
@@ -18,6 +17,7 @@ from ringback.domain.correspondence import (
 )
 from ringback.domain.errors import InvalidField
 from ringback.domain.letters import compose_letter
+from ringback.domain.sender import Sender
 from ringback.domain.slots import ProposedSlot
 from tests.unit.domain.personas import alice, bernd, priya
 

@@ -15,7 +15,6 @@ from ringback.domain.scripts import (
     R7_ORDER,
     SAMPLE_FACTS,
     MessageTemplate,
-    Sender,
     StepKind,
     compose,
     facts_for,
@@ -23,8 +22,11 @@ from ringback.domain.scripts import (
     speaking_seconds,
 )
 from ringback.domain.scripts.facts import future_phrase, past_phrase
+from ringback.domain.sender import Sender
 from ringback.messages import default_templates
 from tests.unit.domain.personas import alice, bernd
+
+SAM = Sender("Sam Lee")  # who speaks does not matter to these tests
 
 SCRAMBLED = """
 {% block thanks %}Thanks, {{ first_name }}.{% endblock %}
@@ -114,8 +116,8 @@ def test_the_previous_call_is_named_relative_to_now_in_the_contacts_zone_r8() ->
     # Tue 24 Nov 2026, 03:30 UTC is still Monday evening in New York.
     called = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
     now = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday
-    in_new_york = facts_for(alice(), Sender(), now, last_call_at=called)
-    in_berlin = facts_for(bernd(), Sender(), now, last_call_at=called)
+    in_new_york = facts_for(alice(), SAM, now, last_call_at=called)
+    in_berlin = facts_for(bernd(), SAM, now, last_call_at=called)
 
     assert in_new_york.last_call is not None and in_new_york.last_call.when == "on Monday"
     assert in_berlin.last_call is not None and in_berlin.last_call.when == "on Tuesday"
@@ -153,8 +155,8 @@ def test_the_next_try_is_concrete_r7(day: date, phrase: str) -> None:
 def test_slots_are_shown_on_the_contacts_clock_r9() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     slot = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
-    us = facts_for(alice(), Sender(), now, slots=[slot])
-    de = facts_for(bernd(), Sender(), now, slots=[slot])
+    us = facts_for(alice(), SAM, now, slots=[slot])
+    de = facts_for(bernd(), SAM, now, slots=[slot])
 
     assert us.slots[0].when == "Wednesday, November 25 at 9:30 am"
     assert de.slots[0].when == "Wednesday 25 November at 15:30"
@@ -171,10 +173,10 @@ def test_the_sender_number_is_spoken_for_the_listeners_country_r7() -> None:
 
 def test_a_next_try_beyond_next_week_gives_the_date() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    later = facts_for(alice(), Sender(), now, next_try_at=now + timedelta(days=20))
+    later = facts_for(alice(), SAM, now, next_try_at=now + timedelta(days=20))
     assert later.next_try is not None and later.next_try.when == "on Sunday, December 13"
 
 
 def test_an_empty_reason_is_missing_not_blank_r19() -> None:
-    facts = facts_for(alice(reason="  "), Sender(), datetime(2026, 11, 23, tzinfo=UTC))
+    facts = facts_for(alice(reason="  "), SAM, datetime(2026, 11, 23, tzinfo=UTC))
     assert facts.reason is None

@@ -27,9 +27,10 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from ringback.adapters.documents.ics import PRODID
 from ringback.adapters.documents.templating import render
 from ringback.domain.call_email import CallEmail, slot_texts
-from ringback.domain.correspondence import Sender, contact_country
+from ringback.domain.correspondence import contact_country
 from ringback.domain.model import Contact
 from ringback.domain.phone import written_number
+from ringback.domain.sender import Sender
 from ringback.domain.slots import ProposedSlot
 
 CALENDAR_TYPE = "text/calendar"

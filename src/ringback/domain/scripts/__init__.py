@@ -4,7 +4,8 @@ Public API (import from here):
 
 - `MessageTemplate`, `StepKind`, `TemplateRef`, `parse_ref`, `template_from_text`,
   `template_to_text`, `choose_variant`, `DEFAULT_KEYS` — templates as data (templates.py)
-- `Sender`, `Facts`, `facts_for` — what a template can say, phrased for the contact (facts.py)
+- `Facts`, `facts_for` — what a template can say, phrased for the contact (facts.py);
+  who says it is `ringback.domain.sender.Sender`
 - `compose`, `Composed`, `R7_ORDER`, `speaking_seconds` — rendering in R7 order (compose.py)
 - `lint`, `Finding`, `Severity` (lint.py); `DEFAULT_FLAGGED_PHRASES`, `parse_phrases` (phrases.py)
 - `prepare`, `check_template`, `Script`, `SAMPLE_FACTS` — composed and linted (script.py)
@@ -14,7 +15,7 @@ Public API (import from here):
 
 from ringback.domain.scripts.catalogue import Catalogue
 from ringback.domain.scripts.compose import R7_ORDER, Composed, compose, speaking_seconds
-from ringback.domain.scripts.facts import Facts, Me, Moment, Sender, facts_for
+from ringback.domain.scripts.facts import Facts, Me, Moment, facts_for
 from ringback.domain.scripts.fields import FIELD_HELP
 from ringback.domain.scripts.lint import Finding, Severity, has_errors, lint
 from ringback.domain.scripts.phrases import DEFAULT_FLAGGED_PHRASES, parse_phrases
@@ -54,7 +55,6 @@ __all__ = [
     "MessageTemplate",
     "Moment",
     "Script",
-    "Sender",
     "Severity",
     "StepKind",
     "TemplateRef",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ringback.domain.model import Contact
 from ringback.domain.phone import spoken_number, written_number
+from ringback.domain.sender import Sender
 
 # Countries that say and write times on a 12-hour clock ("2:30 pm").
 TWELVE_HOUR_REGIONS = frozenset({"US", "CA", "AU", "NZ", "IN", "PH"})
@@ -27,16 +28,6 @@ MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who speaks or writes: the user, as the contact should hear of them."""
-
-    name: str | None = None
-    phone: str | None = None  # E.164
-    company: str | None = None
-    email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
-settings; auth signs in and out. Pages call services, never the database.
+settings; scripts (the script panel) and templates (the editor with live
+linting); auth signs in and out. Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
+from ringback.web.pages.scripts import router as scripts_router
 from ringback.web.pages.settings import router as settings_router
+from ringback.web.pages.templates import router as templates_router
 from ringback.web.pages.today import router as today_router
 from ringback.web.pages.touches import router as touches_router
 
@@ -28,5 +31,7 @@ for part in (
     appointments_router,
     imports_router,
     settings_router,
+    scripts_router,
+    templates_router,
 ):
     router.include_router(part)
