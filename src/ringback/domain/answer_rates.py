@@ -65,9 +65,14 @@ def is_answered(touch: Touch) -> bool | None:
     """True/False for an outbound call nobody/somebody answered; None when it says nothing."""
     if touch.channel is not Channel.CALL or touch.direction is not Direction.OUTBOUND:
         return None
-    if touch.outcome in ANSWERED_OUTCOMES:
+    return outcome_answered(touch.outcome)
+
+
+def outcome_answered(outcome: Outcome) -> bool | None:
+    """Whether a call with this outcome was answered; None when it does not say."""
+    if outcome in ANSWERED_OUTCOMES:
         return True
-    if touch.outcome in UNANSWERED_CALL_OUTCOMES:
+    if outcome in UNANSWERED_CALL_OUTCOMES:
         return False
     return None
 

@@ -1,0 +1,112 @@
+"""SQLAlchemy Core storage of the answer counts behind the best time to call (R16).
+
+`answer_counts` holds answers and attempts per segment × contact-local weekday ×
+hour; `answer_watermark` the id of the last touch folded in. A fold moves the
+watermark with a compare-and-set, so two plans folding at once count each call once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import Connection, insert, select, update
+
+from ringback.adapters.db import convert
+from ringback.adapters.db.repositories import chunks
+from ringback.adapters.db.tables import answer_counts, answer_watermark, contacts, touches
+from ringback.domain.answer_rates import Cell, Tally
+from ringback.domain.model import Channel, Direction, Touch
+from ringback.services.ports import CallRecord
+
+_CALLS = (touches.c.channel == Channel.CALL.value) & (
+    touches.c.direction == Direction.OUTBOUND.value
+)
+
+
+class SqlTimingRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def watermark(self) -> int:
+        found = self._connection.execute(
+            select(answer_watermark.c.last_touch_id).where(answer_watermark.c.id == 1)
+        ).scalar()
+        return int(found or 0)
+
+    def counts(self) -> dict[Cell, Tally]:
+        rows = self._connection.execute(select(answer_counts))
+        return {Cell(r.segment, r.weekday, r.hour): Tally(r.answers, r.attempts) for r in rows}
+
+    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
+        query = (
+            select(
+                touches.c.id,
+                touches.c.outcome,
+                touches.c.at,
+                contacts.c.timezone,
+                contacts.c.segment,
+            )
+            .join(contacts, contacts.c.id == touches.c.contact_id)
+            .where(touches.c.id > touch_id, _CALLS)
+            .order_by(touches.c.id)
+            .limit(limit)
+        )
+        return [
+            CallRecord(r.id, r.outcome, r.at, r.timezone, r.segment)
+            for r in self._connection.execute(query)
+        ]
+
+    def advance(self, seen: int, to: int, delta: Mapping[Cell, Tally]) -> bool:
+        """Add `delta` and move the watermark from `seen` to `to`; False (nothing
+        written) when another fold moved it first."""
+        moved = self._connection.execute(
+            update(answer_watermark)
+            .where(answer_watermark.c.id == 1, answer_watermark.c.last_touch_id == seen)
+            .values(last_touch_id=to)
+        )
+        if moved.rowcount == 0:
+            if seen != 0 or self.watermark() != 0:
+                return False
+            self._connection.execute(insert(answer_watermark).values(id=1, last_touch_id=to))
+        for cell, tally in delta.items():
+            self._add(cell, tally)
+        return True
+
+    def _add(self, cell: Cell, tally: Tally) -> None:
+        key = (
+            (answer_counts.c.segment == cell.segment)
+            & (answer_counts.c.weekday == cell.weekday)
+            & (answer_counts.c.hour == cell.hour)
+        )
+        found = self._connection.execute(
+            update(answer_counts)
+            .where(key)
+            .values(
+                answers=answer_counts.c.answers + tally.answers,
+                attempts=answer_counts.c.attempts + tally.attempts,
+            )
+        )
+        if found.rowcount == 0:
+            self._connection.execute(
+                insert(answer_counts).values(
+                    segment=cell.segment,
+                    weekday=cell.weekday,
+                    hour=cell.hour,
+                    answers=tally.answers,
+                    attempts=tally.attempts,
+                )
+            )
+
+    def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
+        """The outbound calls of these contacts, oldest first (per-contact evidence)."""
+        found: dict[int, list[Touch]] = {i: [] for i in contact_ids}
+        for part in chunks(contact_ids):
+            query = (
+                select(touches)
+                .where(touches.c.contact_id.in_(part), _CALLS)
+                .order_by(touches.c.at, touches.c.id)
+            )
+            for row in self._connection.execute(query).mappings():
+                touch = convert.touch_from_row(row)
+                found[touch.contact_id].append(touch)
+        return found
