@@ -9,11 +9,15 @@ Each estimate is a Beta posterior whose prior comes from a wider group, so a
 sparse cell borrows strength and a well-known one speaks for itself:
 
     all calls  →  hour only, weekday only  →  all segments at (weekday, hour)
-               →  the segment at (weekday, hour)  →  one contact at that hour
+    hour only  →  the segment at that hour (any weekday)
+    the segment's hour × the weekday's effect at that hour  →  the segment at
+    (weekday, hour)  →  one contact at that hour
 
 A group's prior mean is its wider group's posterior mean, worth `strength`
-pseudo-calls; the all-segments cell's prior mean is the hour rate scaled by how the
-weekday compares with the average (hour and weekday effects multiply).
+pseudo-calls. Hour and weekday effects multiply: the all-segments cell's prior is
+the hour rate scaled by how the weekday compares with the average, and a segment's
+cell takes its own hour curve scaled by the weekday effect all segments show at
+that hour. A segment never called takes the all-segments rate.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class Tally:
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.answers + other.answers, self.attempts + other.attempts)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(self.answers - other.answers, self.attempts - other.attempts)
 
 
 class Beta(NamedTuple):
@@ -108,7 +115,10 @@ class AnswerRates:
         hours: dict[int, Tally] = {}
         weekdays: dict[int, Tally] = {}
         slots: dict[tuple[int, int], Tally] = {}
+        segment_hours: dict[tuple[str, int], Tally] = {}
         for cell, tally in self.counts.items():
+            own = (cell.segment, cell.hour)
+            segment_hours[own] = segment_hours.get(own, Tally()) + tally
             hours[cell.hour] = hours.get(cell.hour, Tally()) + tally
             weekdays[cell.weekday] = weekdays.get(cell.weekday, Tally()) + tally
             key = (cell.weekday, cell.hour)
@@ -116,6 +126,7 @@ class AnswerRates:
         # A uniform Beta(1, 1) for all calls: with no evidence every slot is a guess.
         self.overall = _posterior(0.5, 2.0, self.total)
         self._hours, self._weekdays, self._slots = hours, weekdays, slots
+        self._segment_hours = segment_hours
         self._cache: dict[Cell, Beta] = {}
 
     @property
@@ -133,12 +144,21 @@ class AnswerRates:
         prior = self.hour(hour).mean * self.weekday(weekday).mean / self.overall.mean
         return _posterior(prior, self.strength, self._slots.get((weekday, hour), Tally()))
 
+    def segment_hour(self, segment: str, hour: int) -> Beta:
+        """The segment at an hour on any weekday, shrunk toward all segments' hour."""
+        tally = self._segment_hours.get((segment, hour), Tally())
+        return _posterior(self.hour(hour).mean, self.strength, tally)
+
     def cell(self, cell: Cell) -> Beta:
-        """The segment's posterior at (weekday, hour), shrunk toward all segments."""
+        """The segment's posterior at (weekday, hour), shrunk toward wider groups."""
         found = self._cache.get(cell)
         if found is None:
-            prior = self.slot(cell.weekday, cell.hour).mean
-            found = _posterior(prior, self.strength, self.counts.get(cell, Tally()))
+            own = self.counts.get(cell, Tally())
+            weekday_effect = self.slot(cell.weekday, cell.hour).mean / self.hour(cell.hour).mean
+            # The segment's other weekdays at this hour: the cell's own calls count once.
+            others = self._segment_hours.get((cell.segment, cell.hour), Tally()) - own
+            prior = _posterior(self.hour(cell.hour).mean, self.strength, others).mean
+            found = _posterior(prior * weekday_effect, self.strength, own)
             self._cache[cell] = found
         return found
 

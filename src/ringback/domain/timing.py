@@ -56,6 +56,12 @@ class ExplainsSlots(Protocol):
         ...
 
 
+def plans_whole_days(model: TimingModel) -> bool:
+    """Whether `model` ranks every hour of the day the work is due (R16) rather than
+    only the hours after the due time (the rhythm counts from the last touch)."""
+    return getattr(model, "whole_days", False) is True
+
+
 def candidate_slots(span: Span, step: timedelta = SLOT_STEP) -> list[datetime]:
     """The span's start, then every `step` on the quarter hour, up to MAX_CANDIDATES."""
     slots = [span.start]
@@ -149,10 +155,11 @@ class LearnedTiming:
     earlier unanswered calls to a never-answering number (R17) weigh as in
     SpreadTiming. `scale` turns a draw into a score: with the planner's load penalty
     of 0.4 per call already in a quarter hour, a slot one call busier must answer
-    0.4 / scale more often to win.
+    0.4 / scale (4 points) more often to win.
     """
 
-    scale = 4.0
+    scale = 10.0
+    whole_days = True
     minute_bonus = 0.05
 
     def __init__(
