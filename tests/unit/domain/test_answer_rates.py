@@ -16,13 +16,13 @@ from ringback.domain.answer_rates import (
     fold,
     is_answered,
 )
-from ringback.domain.cadence import DEFAULT_CADENCE
+from ringback.domain.cadence import DEFAULT_CADENCE, next_action, next_due
 from ringback.domain.clock import Span, zone
 from ringback.domain.model import Channel, Direction, Outcome, Touch
 from ringback.domain.planner import build_plan
 from ringback.domain.policy import Policy
 from ringback.domain.timing import LearnedTiming, best_slot, candidate_slots
-from tests.unit.domain.personas import DAY, HOUR, MONDAY, alice, fresh, touch
+from tests.unit.domain.personas import DAY, HOUR, MONDAY, alice, fresh, history, touch
 
 # A known answer curve by local hour: people pick up before work and at lunch.
 TRUE_CURVE = {9: 0.15, 10: 0.1, 11: 0.2, 12: 0.55, 13: 0.4, 14: 0.15, 15: 0.2, 16: 0.3}
@@ -187,3 +187,38 @@ def test_r16_plan_item_why_says_the_estimated_answer_rate() -> None:
 
 def _zone() -> ZoneInfo:
     return zone("America/New_York")
+
+
+def test_r16_the_learned_model_may_use_the_morning_of_the_day_work_falls_due() -> None:
+    contact = alice(segment="dental")
+    friday_3pm = MONDAY - 3 * DAY + 15 * HOUR  # Fri 27 Feb, 15:00 New York
+    state = history(contact, [touch(contact, Outcome.NO_ANSWER, friday_3pm)])
+    due = next_due(state, DEFAULT_CADENCE, created_at=contact.created_at)
+    assert due is not None and due.at.astimezone(_zone()).hour == 15  # R2: 3 days later
+    spread = next_action(DEFAULT_CADENCE, contact, state, Policy(), MONDAY)
+    assert spread is not None and spread.window_start.astimezone(_zone()).hour == 15
+    timing = LearnedTiming(AnswerRates(synthetic_counts(300)), random.Random(6))
+    learned = next_action(DEFAULT_CADENCE, contact, state, Policy(), MONDAY, timing=timing)
+    assert learned is not None
+    assert learned.suggested_at.astimezone(_zone()).hour == 12  # the best hour, same day
+    assert learned.suggested_at.date() == due.at.date()
+
+
+def test_r16_a_segments_own_hour_curve_shows_through_sparse_weekday_cells() -> None:
+    # Many calls from a segment that answers mid-morning, few from one that answers at noon.
+    rng = random.Random(12)
+    morning = {10: 0.5, 12: 0.1}
+    noon = {10: 0.1, 12: 0.5}
+    observations = [
+        (Cell(name, weekday, hour), rng.random() < curve[hour])
+        for name, curve, calls in (("offices", morning, 200), ("clinics", noon, 8))
+        for weekday in range(5)
+        for hour in curve
+        for _ in range(calls)
+    ]
+    rates = AnswerRates(fold({}, observations))
+    for weekday in range(5):
+        assert (
+            rates.cell(Cell("clinics", weekday, 12)).mean
+            > rates.cell(Cell("clinics", weekday, 10)).mean
+        )
