@@ -22,10 +22,10 @@ that hour. A segment never called takes the all-segments rate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from ringback.domain.clock import local
 from ringback.domain.model import UNANSWERED_CALL_OUTCOMES, Channel, Direction, Outcome, Touch
@@ -47,13 +47,14 @@ class Cell(NamedTuple):
     hour: int
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
+    """Answered and attempted calls; `+` and `-` add and subtract them."""
+
     answers: int = 0
     attempts: int = 0
 
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(self.answers + other.answers, self.attempts + other.attempts)
+    def __add__(self, other: tuple[int, ...]) -> Tally:  # type: ignore[override]
+        return Tally(self.answers + other[0], self.attempts + other[1])
 
     def __sub__(self, other: Tally) -> Tally:
         return Tally(self.answers - other.answers, self.attempts - other.attempts)
@@ -105,6 +106,19 @@ def _posterior(prior_mean: float, strength: float, tally: Tally) -> Beta:
     return Beta(strength * mean + tally.answers, strength * (1 - mean) + misses)
 
 
+K = TypeVar("K")
+
+
+def _totals(counts: Mapping[Cell, Tally], key: Callable[[Cell], K]) -> dict[K, Tally]:
+    """The counts summed per group (plain integers while summing: it runs per plan)."""
+    sums: dict[K, list[int]] = {}
+    for cell, (answers, attempts) in counts.items():
+        found = sums.setdefault(key(cell), [0, 0])
+        found[0] += answers
+        found[1] += attempts
+    return {group: Tally(a, n) for group, (a, n) in sums.items()}
+
+
 class AnswerRates:
     """Smoothed answer-rate posteriors from answer/attempt counts (R16)."""
 
@@ -112,17 +126,10 @@ class AnswerRates:
         self.counts = dict(counts)
         self.strength = strength
         self.total = sum(self.counts.values(), Tally())
-        hours: dict[int, Tally] = {}
-        weekdays: dict[int, Tally] = {}
-        slots: dict[tuple[int, int], Tally] = {}
-        segment_hours: dict[tuple[str, int], Tally] = {}
-        for cell, tally in self.counts.items():
-            own = (cell.segment, cell.hour)
-            segment_hours[own] = segment_hours.get(own, Tally()) + tally
-            hours[cell.hour] = hours.get(cell.hour, Tally()) + tally
-            weekdays[cell.weekday] = weekdays.get(cell.weekday, Tally()) + tally
-            key = (cell.weekday, cell.hour)
-            slots[key] = slots.get(key, Tally()) + tally
+        hours = _totals(self.counts, lambda c: c.hour)
+        weekdays = _totals(self.counts, lambda c: c.weekday)
+        slots = _totals(self.counts, lambda c: (c.weekday, c.hour))
+        segment_hours = _totals(self.counts, lambda c: (c.segment, c.hour))
         # A uniform Beta(1, 1) for all calls: with no evidence every slot is a guess.
         self.overall = _posterior(0.5, 2.0, self.total)
         self._hours, self._weekdays, self._slots = hours, weekdays, slots

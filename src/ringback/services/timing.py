@@ -28,7 +28,7 @@ from ringback.domain.timing import LearnedTiming
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import CallRecord
 
-FOLD_BATCH = 50_000
+FOLD_BATCH = 200_000
 QUARTER_HOUR_S = 900  # every zone's offset is a multiple of 15 minutes
 
 

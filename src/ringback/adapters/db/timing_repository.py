@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ringback.adapters.db import convert
 from ringback.adapters.db.repositories import chunks
@@ -21,6 +21,26 @@ from ringback.services.ports import CallRecord
 _CALLS = (touches.c.channel == Channel.CALL.value) & (
     touches.c.direction == Direction.OUTBOUND.value
 )
+
+
+_GROW = (
+    update(answer_counts)
+    .where(
+        answer_counts.c.segment == bindparam("b_segment"),
+        answer_counts.c.weekday == bindparam("b_weekday"),
+        answer_counts.c.hour == bindparam("b_hour"),
+    )
+    .values(
+        answers=answer_counts.c.answers + bindparam("b_answers"),
+        attempts=answer_counts.c.attempts + bindparam("b_attempts"),
+    )
+)
+
+
+def _row(cell: Cell, tally: Tally, prefix: str = "") -> dict[str, object]:
+    values = (cell.segment, cell.weekday, cell.hour, tally.answers, tally.attempts)
+    names = ("segment", "weekday", "hour", "answers", "attempts")
+    return {prefix + name: value for name, value in zip(names, values, strict=True)}
 
 
 class SqlTimingRepository:
@@ -68,34 +88,18 @@ class SqlTimingRepository:
             if seen != 0 or self.watermark() != 0:
                 return False
             self._connection.execute(insert(answer_watermark).values(id=1, last_touch_id=to))
-        for cell, tally in delta.items():
-            self._add(cell, tally)
+        self._add(delta)
         return True
 
-    def _add(self, cell: Cell, tally: Tally) -> None:
-        key = (
-            (answer_counts.c.segment == cell.segment)
-            & (answer_counts.c.weekday == cell.weekday)
-            & (answer_counts.c.hour == cell.hour)
-        )
-        found = self._connection.execute(
-            update(answer_counts)
-            .where(key)
-            .values(
-                answers=answer_counts.c.answers + tally.answers,
-                attempts=answer_counts.c.attempts + tally.attempts,
-            )
-        )
-        if found.rowcount == 0:
-            self._connection.execute(
-                insert(answer_counts).values(
-                    segment=cell.segment,
-                    weekday=cell.weekday,
-                    hour=cell.hour,
-                    answers=tally.answers,
-                    attempts=tally.attempts,
-                )
-            )
+    def _add(self, delta: Mapping[Cell, Tally]) -> None:
+        """Add to existing cells with one UPDATE per batch of rows, insert the new ones."""
+        known = set(self.counts())
+        grown = [_row(cell, tally, "b_") for cell, tally in delta.items() if cell in known]
+        new = [_row(cell, tally) for cell, tally in delta.items() if cell not in known]
+        if grown:
+            self._connection.execute(_GROW, grown)
+        if new:
+            self._connection.execute(insert(answer_counts), new)
 
     def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
         """The outbound calls of these contacts, oldest first (per-contact evidence)."""
