@@ -91,7 +91,7 @@ def _learned(
     """R16: the learned model when calls were counted; None leaves the planner spreading."""
     if not counts:
         return None
-    contacts = [contact for contact, _ in found.pairs]
+    contacts = [contact for contact, state in found.pairs if state.last_call_at is not None]
     return learned_timing(uow_factory, counts, contacts, random.Random(seed))
 
 

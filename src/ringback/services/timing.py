@@ -67,7 +67,7 @@ def learned_timing(
     rng: random.Random,
 ) -> LearnedTiming | None:
     """The R16 model for planning `contacts`, or None when no call was ever counted."""
-    rates = AnswerRates(counts)
+    rates = rates_of(counts)
     if not rates.has_evidence:
         return None
     by_id = {c.id: c for c in contacts if c.id is not None}
@@ -75,6 +75,19 @@ def learned_timing(
         calls = uow.timing.calls_of(list(by_id))
     evidence = {i: contact_evidence(t, by_id[i].timezone) for i, t in calls.items() if t}
     return LearnedTiming(rates, rng, evidence)
+
+
+_last: list[tuple[dict[Cell, Tally], AnswerRates]] = []
+
+
+def rates_of(counts: dict[Cell, Tally]) -> AnswerRates:
+    """AnswerRates of `counts`, built once per counts object (storage hands out the
+    same object while nothing new was folded in, so successive plans share it)."""
+    if _last and _last[0][0] is counts:
+        return _last[0][1]
+    rates = AnswerRates(counts)
+    _last[:] = [(counts, rates)]
+    return rates
 
 
 def plan_seed(start: datetime, user: str | None) -> int:

@@ -8,20 +8,23 @@ watermark with a compare-and-set, so two plans folding at once count each call o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
-from ringback.adapters.db import convert
 from ringback.adapters.db.repositories import chunks
 from ringback.adapters.db.tables import answer_counts, answer_watermark, contacts, touches
 from ringback.domain.answer_rates import Cell, Tally
-from ringback.domain.model import Channel, Direction, Touch
+from ringback.domain.model import Channel, Direction, Outcome, Touch
 from ringback.services.ports import CallRecord
 
 _CALLS = (touches.c.channel == Channel.CALL.value) & (
     touches.c.direction == Direction.OUTBOUND.value
 )
 
+
+# Per database (engine): the watermark the counts were read at, and the counts.
+_COUNTS: WeakKeyDictionary[Engine, tuple[int, dict[Cell, Tally]]] = WeakKeyDictionary()
 
 _GROW = (
     update(answer_counts)
@@ -54,8 +57,16 @@ class SqlTimingRepository:
         return int(found or 0)
 
     def counts(self) -> dict[Cell, Tally]:
-        rows = self._connection.execute(select(answer_counts))
-        return {Cell(r.segment, r.weekday, r.hour): Tally(r.answers, r.attempts) for r in rows}
+        """The counts; the same object again while the watermark has not moved (callers
+        must not change it): counts and watermark only ever change together."""
+        mark = self.watermark()
+        cached = _COUNTS.get(self._connection.engine)
+        if cached is not None and cached[0] == mark and mark != 0:
+            return cached[1]
+        rows = self._connection.execute(select(answer_counts)).tuples()
+        found = {Cell(s, w, h): Tally(a, n) for s, w, h, a, n in rows}
+        _COUNTS[self._connection.engine] = (mark, found)
+        return found
 
     def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
         query = (
@@ -93,7 +104,7 @@ class SqlTimingRepository:
 
     def _add(self, delta: Mapping[Cell, Tally]) -> None:
         """Add to existing cells with one UPDATE per batch of rows, insert the new ones."""
-        known = set(self.counts())
+        known = set(self._cells())
         grown = [_row(cell, tally, "b_") for cell, tally in delta.items() if cell in known]
         new = [_row(cell, tally) for cell, tally in delta.items() if cell not in known]
         if grown:
@@ -101,16 +112,20 @@ class SqlTimingRepository:
         if new:
             self._connection.execute(insert(answer_counts), new)
 
+    def _cells(self) -> list[Cell]:
+        query = select(answer_counts.c.segment, answer_counts.c.weekday, answer_counts.c.hour)
+        return [Cell(*row) for row in self._connection.execute(query).tuples()]
+
     def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
-        """The outbound calls of these contacts, oldest first (per-contact evidence)."""
+        """The outbound calls of these contacts, oldest first (per-contact evidence):
+        only what the evidence needs is read (when and how each call ended)."""
         found: dict[int, list[Touch]] = {i: [] for i in contact_ids}
         for part in chunks(contact_ids):
             query = (
-                select(touches)
+                select(touches.c.contact_id, touches.c.at, touches.c.outcome)
                 .where(touches.c.contact_id.in_(part), _CALLS)
                 .order_by(touches.c.at, touches.c.id)
             )
-            for row in self._connection.execute(query).mappings():
-                touch = convert.touch_from_row(row)
-                found[touch.contact_id].append(touch)
+            for contact_id, at, outcome in self._connection.execute(query).tuples():
+                found[contact_id].append(Touch(contact_id, Channel.CALL, Outcome(outcome), at))
         return found
