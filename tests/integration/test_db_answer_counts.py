@@ -78,6 +78,20 @@ def test_r16_incremental_fold_in_equals_a_full_refit(uow_factory: UowFactory) ->
     assert refresh_answer_counts(uow_factory) == incremental
 
 
+def test_r16_a_bounded_fold_catches_up_a_slice_at_a_time(uow_factory: UowFactory) -> None:
+    contacts = add_contacts(uow_factory)
+    made = random_touches(contacts, 200, 21)
+    add_touches(uow_factory, made)
+    expected = expected_counts(contacts, made)
+    total = sum(t.attempts for t in expected.values())
+    first = refresh_answer_counts(uow_factory, batch=7, most=30)
+    assert sum(t.attempts for t in first.values()) <= 30
+    for _ in range(total):
+        if refresh_answer_counts(uow_factory, batch=7, most=30) == expected:
+            break
+    assert refresh_answer_counts(uow_factory, most=30) == expected
+
+
 def test_r16_a_fold_that_lost_the_race_writes_nothing(uow_factory: UowFactory) -> None:
     contacts = add_contacts(uow_factory)
     add_touches(uow_factory, random_touches(contacts, 20, 5))

@@ -31,7 +31,12 @@ from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 from ringback.services.team_settings import stored_policy
-from ringback.services.timing import learned_timing, plan_seed, refresh_answer_counts
+from ringback.services.timing import (
+    PLAN_FOLD,
+    learned_timing,
+    plan_seed,
+    refresh_answer_counts,
+)
 
 # Statuses that can still act; do-not-contact and missed ones have no due time (R11, R12).
 PLANNABLE = (Status.NEW, Status.ACTIVE, Status.WARM, Status.COLD, Status.NOT_INTERESTED)
@@ -73,7 +78,7 @@ def plan_range(
     per_day = capacity or policy.daily_capacity
     wanted = per_day * max(1, -(-(end - start) // DAY))
     limit, planned = wanted * OVERSAMPLE, -1
-    counts = refresh_answer_counts(uow_factory) if timing is None else {}
+    counts = refresh_answer_counts(uow_factory, most=PLAN_FOLD) if timing is None else {}
     for _ in range(MAX_ROUNDS):
         found = load_candidates(uow_factory, end, limit, user)
         model = timing or _learned(uow_factory, counts, found, plan_seed(start, user))

@@ -1,8 +1,9 @@
 """Keeping the answer counts current and building the learned timing model (R16).
 
 `refresh_answer_counts` folds in only the outbound calls logged since the
-watermark, a batch per transaction, so a plan pays for new calls only (the first
-fold after an upgrade reads the whole call history once). `learned_timing` turns
+watermark, a batch per transaction, so a plan pays for new calls only; a plan
+folds in at most PLAN_FOLD calls, so after an upgrade the history is caught up a
+slice per plan (or at once by `refresh_answer_counts` with no limit). `learned_timing` turns
 the counts into posteriors and adds the own calls of the contacts being planned;
 with no counted call at all it returns None and the planner spreads (SpreadTiming).
 """
@@ -29,19 +30,28 @@ from ringback.services.contacts import UowFactory
 from ringback.services.ports import CallRecord
 
 FOLD_BATCH = 200_000
+# A plan folds in at most this many calls (about a second's work): the first plans
+# after an upgrade catch up on a long history a slice at a time, oldest first.
+PLAN_FOLD = 20_000
 QUARTER_HOUR_S = 900  # every zone's offset is a multiple of 15 minutes
 
 
-def refresh_answer_counts(uow_factory: UowFactory, batch: int = FOLD_BATCH) -> dict[Cell, Tally]:
-    """Fold the calls logged since the watermark into the counts; return the counts."""
+def refresh_answer_counts(
+    uow_factory: UowFactory, batch: int = FOLD_BATCH, most: int | None = None
+) -> dict[Cell, Tally]:
+    """Fold the calls logged since the watermark into the counts, oldest first and at
+    most `most` of them (None: all); return the counts."""
+    folded = 0
     while True:
         with uow_factory() as uow:
             seen = uow.timing.watermark()
-            calls = uow.timing.calls_after(seen, batch)
+            size = batch if most is None else min(batch, most - folded)
+            calls = uow.timing.calls_after(seen, size) if size > 0 else []
             if not calls:
                 return uow.timing.counts()
             if uow.timing.advance(seen, calls[-1].touch_id, fold({}, observations(calls))):
                 uow.commit()
+                folded += len(calls)
 
 
 def observations(calls: Iterable[CallRecord]) -> Iterator[tuple[Cell, bool]]:

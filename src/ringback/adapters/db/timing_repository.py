@@ -63,7 +63,7 @@ class SqlTimingRepository:
         cached = _COUNTS.get(self._connection.engine)
         if cached is not None and cached[0] == mark and mark != 0:
             return cached[1]
-        rows = self._connection.execute(select(answer_counts)).tuples()
+        rows = self._connection.execute(select(answer_counts))
         found = {Cell(s, w, h): Tally(a, n) for s, w, h, a, n in rows}
         _COUNTS[self._connection.engine] = (mark, found)
         return found
@@ -114,7 +114,7 @@ class SqlTimingRepository:
 
     def _cells(self) -> list[Cell]:
         query = select(answer_counts.c.segment, answer_counts.c.weekday, answer_counts.c.hour)
-        return [Cell(*row) for row in self._connection.execute(query).tuples()]
+        return [Cell(*row) for row in self._connection.execute(query)]
 
     def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
         """The outbound calls of these contacts, oldest first (per-contact evidence):
@@ -126,6 +126,6 @@ class SqlTimingRepository:
                 .where(touches.c.contact_id.in_(part), _CALLS)
                 .order_by(touches.c.at, touches.c.id)
             )
-            for contact_id, at, outcome in self._connection.execute(query).tuples():
+            for contact_id, at, outcome in self._connection.execute(query):
                 found[contact_id].append(Touch(contact_id, Channel.CALL, Outcome(outcome), at))
         return found
