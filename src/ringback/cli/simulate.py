@@ -18,13 +18,18 @@ from ringback.simulate.spec import PopulationSpec, load_spec
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "simulate" / "example.yaml"
 COLUMNS = {
-    "connects_per_touch": "Conn./touch",
+    "connects_per_touch": "Conn/tch",
     "share_reached": "Reached",
-    "median_days_to_first_connect": "Days to 1st",
-    "touches_per_reached_contact": "Touch/reach",
-    "guardrail_violations": "Violations",
+    "median_days_to_first_connect": "Days→1st",
+    "touches_per_reached_contact": "Tch/reach",
+    "guardrail_violations": "Viol.",
     "touches": "Touches",
 }
+
+CAPTION = (
+    "Conn/tch: connects per touch. Days→1st: median days to the first connect. "
+    "Tch/reach: touches per reached contact. Viol.: guardrail violations (must be 0)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,10 +105,10 @@ def _save(out: Path, results: list[Result], summaries: list[dict[str, object]]) 
 
 
 def _table(summaries: list[dict[str, object]], days: int) -> Table:
-    table = Table(title=f"Simulated {days} days", title_justify="left")
-    table.add_column("Policy")
+    table = Table(title=f"Simulated {days} days", title_justify="left", caption=CAPTION)
+    table.add_column("Policy", no_wrap=True)
     for label in COLUMNS.values():
-        table.add_column(label, justify="right")
+        table.add_column(label, justify="right", no_wrap=True)
     for row in summaries:
         cells = [_cell(key, row[key]) for key in COLUMNS]
         table.add_row(str(row["policy"]), *cells)
@@ -115,4 +120,6 @@ def _cell(key: str, value: object) -> str:
         return "—"
     if key == "share_reached" and isinstance(value, float):
         return f"{value:.0%}"
+    if isinstance(value, float):
+        return f"{value:.3f}"
     return str(value)

@@ -9,7 +9,7 @@ from ringback.simulate.run import Result
 
 WIDTH, HEIGHT = 720, 400
 LEFT, RIGHT, TOP, BOTTOM = 60, 170, 30, 50
-COLOURS = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6c4f9e", "#444444")
+COLOURS = ("#1b6ca8", "#d1495b", "#edae49", "#2e933c", "#6c4f9e", "#444444")
 
 
 def reached_svg(results: Sequence[Result], title: str = "Share of contacts reached") -> str:
