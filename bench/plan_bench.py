@@ -10,7 +10,10 @@ in one run, the median of `--repeat` runs of:
 (a) the bare indexed SQL selecting the due rows for the day (`next_due_at < end of
     day`, status that can act), all of them, straight from the driver; and the same
     query cut to the rows the planner reads (`LIMIT` per status, see services/plan);
-(b) the full `plan_range` for that day with the default capacity (R14, R18).
+(b) the full `plan_range` for that day with the default capacity (R14, R18), with
+    the learned best-time model (R16: the answer counts are folded in first, once,
+    timed on its own as the one-off first fold; each timed plan then folds in the
+    calls logged since, here none) and, side by side, with the spreading default.
 
 Targets (issue 3): (b) ≤ 1 s and ≤ 3 × (a). Then logging one touch (state update
 included) on a contact with a long history against one with none: O(1) in history.
@@ -34,10 +37,12 @@ from sqlalchemy import Engine, text
 from bench.generate import build_database
 from ringback.adapters.db import migrate
 from ringback.adapters.db.engine import make_engine
-from ringback.adapters.db.uow import sql_uow_factory
+from ringback.adapters.db.uow import SqlUnitOfWork, sql_uow_factory
 from ringback.domain.model import Channel, Contact, FollowUpState, Outcome, Touch
 from ringback.domain.policy import DEFAULT_POLICY
+from ringback.domain.timing import SpreadTiming
 from ringback.services.plan import OVERSAMPLE, PLANNABLE, plan_range
+from ringback.services.timing import refresh_answer_counts
 from ringback.services.touches import record_touch
 
 # Files SQLite and the engine's writer gate keep beside a database.
@@ -133,6 +138,13 @@ def ensure_database(path: Path, contacts: int, touches: int) -> str:
     return url
 
 
+def first_fold(uow_factory: Callable[[], SqlUnitOfWork]) -> tuple[float, int]:
+    """Seconds to fold every logged call into the answer counts, and how many calls."""
+    started = time.perf_counter()
+    found = refresh_answer_counts(uow_factory)
+    return time.perf_counter() - started, sum(t.attempts for t in found.values())
+
+
 def cpu_seconds() -> float:
     """User + system CPU of this process and of its children that have ended."""
     own, children = (
@@ -185,8 +197,19 @@ def main() -> None:
     limit = args.capacity * OVERSAMPLE
     cut_s, cut_rows = timed(lambda: bare_due_rows_cut(engine, end, limit), args.repeat)
     uow_factory = sql_uow_factory(engine)
+    fold_s, calls = first_fold(uow_factory)
+    print(f"first fold of the answer counts (R16, one-off): {fold_s:.1f} s ({calls:,} calls)")
+    spread_s, _ = timed(
+        lambda: plan_range(uow_factory, start, end, args.capacity, timing=SpreadTiming()),
+        args.repeat,
+    )
     plan_s, plan = timed(lambda: plan_range(uow_factory, start, end, args.capacity), args.repeat)
     report(all_s, all_rows, cut_s, cut_rows, plan_s, plan)
+    learned = sum("R16" in item.action.reason for item in getattr(plan, "items", ()))
+    print(
+        f"(b) with the learned model: {plan_s * 1000:.1f} ms ({learned} items timed by R16); "
+        f"with SpreadTiming: {spread_s * 1000:.1f} ms"
+    )
     long_s, short_s = touch_timing(engine, args.repeat * 4)
     print(
         f"log one touch: {long_s * 1000:.2f} ms with {LONG_HISTORY:,} earlier touches, "

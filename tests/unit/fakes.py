@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
 from ringback.domain.access import TEAM, ApiToken, User
+from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
 from ringback.domain.errors import InvalidField, NotFound
-from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+from ringback.domain.model import (
+    Appointment,
+    Channel,
+    Contact,
+    Direction,
+    FollowUpState,
+    Status,
+    Touch,
+)
 from ringback.domain.scripts import MessageTemplate
-from ringback.services.ports import AppointmentQuery, ContactQuery
+from ringback.services.ports import AppointmentQuery, CallRecord, ContactQuery
 
 
 class _Store:
@@ -30,6 +39,8 @@ class _Store:
         self.login_failures: list[tuple[str, str, datetime]] = []
         self.settings: dict[str, Any] = {}
         self.templates: dict[tuple[str, str, str], MessageTemplate] = {}
+        self.answer_counts: dict[Cell, Tally] = {}
+        self.answer_watermark = 0
 
 
 class FakeContacts:
@@ -362,6 +373,49 @@ class FakeTemplates:
         return sorted(chosen, key=lambda t: (t.audience, t.key, t.variant))
 
 
+class FakeTiming:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def watermark(self) -> int:
+        return self.store.answer_watermark
+
+    def counts(self) -> dict[Cell, Tally]:
+        return dict(self.store.answer_counts)
+
+    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
+        found = []
+        for t in sorted(self._calls(), key=lambda t: t.id or 0):
+            contact = self.store.contacts.get(t.contact_id)
+            if (t.id or 0) > touch_id and contact is not None:
+                found.append(
+                    CallRecord(t.id or 0, t.outcome.value, t.at, contact.timezone, contact.segment)
+                )
+        return found[:limit]
+
+    def advance(self, seen: int, to: int, delta: Mapping[Cell, Tally]) -> bool:
+        if self.store.answer_watermark != seen:
+            return False
+        self.store.answer_watermark = to
+        for cell, tally in delta.items():
+            self.store.answer_counts[cell] = self.store.answer_counts.get(cell, Tally()) + tally
+        return True
+
+    def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
+        found: dict[int, list[Touch]] = {i: [] for i in contact_ids}
+        for t in sorted(self._calls(), key=_at):
+            if t.contact_id in found:
+                found[t.contact_id].append(t)
+        return found
+
+    def _calls(self) -> list[Touch]:
+        return [
+            t
+            for t in self.store.touches
+            if t.channel is Channel.CALL and t.direction is Direction.OUTBOUND
+        ]
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -385,6 +439,7 @@ class FakeUnitOfWork:
         self.login_failures = FakeLoginFailures(self.working)
         self.settings = FakeSettings(self.working)
         self.templates = FakeTemplates(self.working)
+        self.timing = FakeTiming(self.working)
 
     def __exit__(
         self,

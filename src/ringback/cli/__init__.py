@@ -18,6 +18,7 @@ from ringback.cli import (
     plan,
     scripts,
     serve,
+    simulate,
     templates,
     touches,
     transfer,
@@ -80,6 +81,7 @@ accounts.register(app)
 letters.register(app)
 scripts.register(app)
 templates.register(app)
+simulate.register(app)
 
 
 def main() -> None:

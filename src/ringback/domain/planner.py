@@ -30,9 +30,9 @@ from ringback.domain.cadence import (
 )
 from ringback.domain.clock import Span
 from ringback.domain.errors import InvalidField
-from ringback.domain.model import Contact, FollowUpState, utc
+from ringback.domain.model import Channel, Contact, FollowUpState, utc
 from ringback.domain.policy import Policy
-from ringback.domain.timing import SpreadTiming, TimingModel, candidate_slots
+from ringback.domain.timing import ExplainsSlots, SpreadTiming, TimingModel, candidate_slots
 from ringback.domain.trace import Decision, Effect, last_refusal
 
 DAY = timedelta(days=1)
@@ -221,12 +221,25 @@ class _Builder:
         self.used[day] += 1
         self.load[_bucket(suggested)] += 1
         planned = replace(
-            action, window_start=window.start, window_end=window.end, suggested_at=suggested
+            action,
+            window_start=window.start,
+            window_end=window.end,
+            suggested_at=suggested,
+            reason=self._reason(candidate, action, suggested),
         )
         overdue = action.due_at < self.start
         self.items.append(
             PlanItem(candidate.contact.id, candidate.contact.full_name, planned, score, overdue)
         )
+
+    def _reason(self, candidate: _Candidate, action: Action, suggested: datetime) -> str:
+        """The why text, with the chosen slot's estimated answer rate when learned (R16)."""
+        if action.tier in FIXED_TIME_TIERS or action.channel is not Channel.CALL:
+            return action.reason
+        if not isinstance(self.timing, ExplainsSlots):
+            return action.reason
+        note = self.timing.slot_note(candidate.contact, candidate.state, suggested)
+        return f"{action.reason} {note}"
 
     def _clip(self, action: Action, day: int) -> Span:
         day_end = min(self.end, self.start + (day + 1) * DAY)

@@ -6,15 +6,21 @@ range query on (status, next_due_at) — and counts the rest per status from the
 same index. Whatever was not read is reported as rolled forward (R14, R18: nothing
 is dropped silently). If guardrails leave the capacity unfilled, it reads more, a
 bounded number of times and only while that still adds items (a weekend stops it).
+
+Unless a timing model is passed in, the calls logged since the last plan are folded
+into the answer counts first, and the slots are picked by the learned model (R16)
+once any call was counted (services/timing.py).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ringback.domain.access import in_plan_of
+from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Explanation, explain_next
 from ringback.domain.model import Contact, FollowUpState, PreferredWindow, Status, utc
 from ringback.domain.planner import DAY, Plan, build_plan
@@ -25,6 +31,12 @@ from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 from ringback.services.team_settings import stored_policy
+from ringback.services.timing import (
+    PLAN_FOLD,
+    learned_timing,
+    plan_seed,
+    refresh_answer_counts,
+)
 
 # Statuses that can still act; do-not-contact and missed ones have no due time (R11, R12).
 PLANNABLE = (Status.NEW, Status.ACTIVE, Status.WARM, Status.COLD, Status.NOT_INTERESTED)
@@ -66,14 +78,26 @@ def plan_range(
     per_day = capacity or policy.daily_capacity
     wanted = per_day * max(1, -(-(end - start) // DAY))
     limit, planned = wanted * OVERSAMPLE, -1
+    counts = refresh_answer_counts(uow_factory, most=PLAN_FOLD) if timing is None else {}
     for _ in range(MAX_ROUNDS):
         found = load_candidates(uow_factory, end, limit, user)
-        plan = build_plan(found.pairs, cadence_for, policy, start, end, per_day, timing)
+        model = timing or _learned(uow_factory, counts, found, plan_seed(start, user))
+        plan = build_plan(found.pairs, cadence_for, policy, start, end, per_day, model)
         plan = replace(plan, not_ranked=found.not_read)
         if _enough(plan, found, wanted, planned):
             break
         limit, planned = limit * GROWTH, len(plan.items)
     return plan
+
+
+def _learned(
+    uow_factory: UowFactory, counts: dict[Cell, Tally], found: Candidates, seed: int
+) -> TimingModel | None:
+    """R16: the learned model when calls were counted; None leaves the planner spreading."""
+    if not counts:
+        return None
+    contacts = [contact for contact, state in found.pairs if state.last_call_at is not None]
+    return learned_timing(uow_factory, counts, contacts, random.Random(seed))
 
 
 def _enough(plan: Plan, found: Candidates, wanted: int, planned_before: int) -> bool:

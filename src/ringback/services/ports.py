@@ -6,13 +6,14 @@ both implement these protocols. A unit of work rolls back unless committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from ringback.domain.access import ApiToken, OwnerFilter, User
+from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.scripts import MessageTemplate
@@ -136,6 +137,35 @@ class StateRepository(Protocol):
     def count_by_status(self) -> dict[Status, int]: ...
 
 
+class CallRecord(NamedTuple):
+    """An outbound call as the answer counts need it (R16): its contact's zone and segment."""
+
+    touch_id: int
+    outcome: str
+    at: datetime
+    timezone: str
+    segment: str | None
+
+
+class TimingRepository(Protocol):
+    """Answer counts per segment × local weekday × hour and their watermark (R16)."""
+
+    def watermark(self) -> int:
+        """The id of the last touch folded into the counts (0: none yet)."""
+
+    def counts(self) -> dict[Cell, Tally]: ...
+
+    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
+        """Outbound calls with an id above `touch_id`, by id, at most `limit`."""
+
+    def advance(self, seen: int, to: int, delta: Mapping[Cell, Tally]) -> bool:
+        """Add `delta` to the counts and move the watermark from `seen` to `to`;
+        False, writing nothing, when the watermark is no longer `seen`."""
+
+    def calls_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
+        """The outbound calls of these contacts, oldest first."""
+
+
 class AppointmentRepository(Protocol):
     def add(self, appointment: Appointment) -> Appointment: ...
 
@@ -243,6 +273,7 @@ class UnitOfWork(Protocol):
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    timing: TimingRepository
 
     def __enter__(self) -> Self: ...
 

@@ -244,3 +244,23 @@ message_templates = Table(
     Column("body", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# R16: answer/attempt counts of outbound calls per segment × contact-local weekday ×
+# hour ("" for contacts without a segment), folded in incrementally: the single
+# watermark row holds the id of the last touch already counted.
+answer_counts = Table(
+    "answer_counts",
+    metadata,
+    Column("segment", String, primary_key=True),
+    Column("weekday", Integer, primary_key=True),
+    Column("hour", Integer, primary_key=True),
+    Column("answers", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)
+
+answer_watermark = Table(
+    "answer_watermark",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_touch_id", Integer, nullable=False),
+)

@@ -24,6 +24,7 @@ from ringback.adapters.db.repositories import (
 )
 from ringback.adapters.db.settings_repository import SqlSettingsRepository
 from ringback.adapters.db.template_repository import SqlTemplateRepository
+from ringback.adapters.db.timing_repository import SqlTimingRepository
 from ringback.services.ports import (
     AppointmentRepository,
     CadenceRepository,
@@ -32,6 +33,7 @@ from ringback.services.ports import (
     SettingsRepository,
     StateRepository,
     TemplateRepository,
+    TimingRepository,
     TokenRepository,
     TouchRepository,
     UserRepository,
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    timing: TimingRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.templates = SqlTemplateRepository(connection)
+        self.timing = SqlTimingRepository(connection)
         return self
 
     def __exit__(

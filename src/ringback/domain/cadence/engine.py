@@ -32,7 +32,13 @@ from ringback.domain.clock import describe_local, zone
 from ringback.domain.guardrails import CALL_LIKE, SlotSearch, contact_zones, find_slot
 from ringback.domain.model import Channel, Contact, FollowUpState, utc
 from ringback.domain.policy import Intent, Policy
-from ringback.domain.timing import SpreadTiming, TimingModel, best_slot, unanswered_call_times
+from ringback.domain.timing import (
+    SpreadTiming,
+    TimingModel,
+    best_slot,
+    plans_whole_days,
+    unanswered_call_times,
+)
 from ringback.domain.trace import Decision, noted_by, refused_by, rules_of, set_by
 
 
@@ -169,8 +175,8 @@ def _first_phone(ctx: _Context) -> str | None:
 def _schedule(
     ctx: _Context, due: Due, choice: _Choice, now: datetime, trace: tuple[Decision, ...]
 ) -> Explanation:
-    not_before = max(now, due.at)
     requested = due.tier in REQUESTED_TIERS
+    not_before = max(now, due.at if requested else _due_from(ctx, due.at))
     search, voicemail, more = _search_with_voicemail(ctx, choice.channel, requested, not_before)
     trace = (*trace, *more, *search.trace)
     if search.span is None:
@@ -179,6 +185,17 @@ def _schedule(
         trace = (*trace, _NO_REASON)
     action = _action(ctx, due, choice, search, voicemail, trace)
     return Explanation(action, due, trace)
+
+
+def _due_from(ctx: _Context, due_at: datetime) -> datetime:
+    """R16: a model that picks the best hour of the day sees the whole local day the
+    work falls due, not just the hours after the last touch's time of day; the
+    guardrails (R5, R14) still judge every instant of it."""
+    if not plans_whole_days(ctx.timing):
+        return due_at
+    wall = due_at.astimezone(zone(ctx.contact.timezone))
+    midnight = wall.replace(hour=0, minute=0, second=0, microsecond=0)
+    return utc(midnight)
 
 
 _NO_REASON = noted_by("R7", "record why you are calling: a voicemail needs a reason")

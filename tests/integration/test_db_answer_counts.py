@@ -1,0 +1,154 @@
+"""R16 answer counts in SQLite and PostgreSQL: incremental fold-in equals a full refit."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from ringback.adapters.db.uow import SqlUnitOfWork
+from ringback.domain.answer_rates import Cell, Tally, cell_of, fold, is_answered
+from ringback.domain.model import Channel, Contact, Direction, FollowUpState, Outcome, Touch
+from ringback.domain.phone import parse_phone
+from ringback.services.plan import plan_range
+from ringback.services.timing import refresh_answer_counts
+
+UowFactory = Callable[[], SqlUnitOfWork]
+MONDAY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+OUTCOMES = [Outcome.CONNECTED, Outcome.NO_ANSWER, Outcome.VOICEMAIL_LEFT, Outcome.WRONG_NUMBER]
+ZONES = [("America/New_York", "dental"), ("Europe/Berlin", None), ("Asia/Kolkata", "law")]
+
+
+def add_contacts(uow_factory: UowFactory) -> list[Contact]:
+    with uow_factory() as uow:
+        added = [
+            uow.contacts.add(
+                Contact(f"Person {i}", f"P{i}", timezone=ZONES[i % 3][0], segment=ZONES[i % 3][1])
+            )
+            for i in range(6)
+        ]
+        uow.commit()
+    return added
+
+
+def random_touches(contacts: list[Contact], count: int, seed: int) -> list[Touch]:
+    rng = random.Random(seed)
+    made = []
+    for _ in range(count):
+        contact = rng.choice(contacts)
+        assert contact.id is not None
+        at = MONDAY + timedelta(minutes=rng.randrange(0, 14 * 24 * 60, 15))
+        channel = rng.choice([Channel.CALL, Channel.CALL, Channel.CALL, Channel.EMAIL])
+        outcome = rng.choice(OUTCOMES) if channel is Channel.CALL else Outcome.SENT
+        direction = Direction.INBOUND if rng.random() < 0.1 else Direction.OUTBOUND
+        made.append(Touch(contact.id, channel, outcome, at, direction))
+    return made
+
+
+def expected_counts(contacts: list[Contact], touches: list[Touch]) -> dict[Cell, Tally]:
+    by_id = {c.id: c for c in contacts}
+    observations = []
+    for touch in touches:
+        answered = is_answered(touch)
+        if answered is not None:
+            contact = by_id[touch.contact_id]
+            observations.append((cell_of(touch.at, contact.timezone, contact.segment), answered))
+    return fold({}, observations)
+
+
+def add_touches(uow_factory: UowFactory, touches: list[Touch]) -> None:
+    with uow_factory() as uow:
+        uow.touches.add_many(touches)
+        uow.commit()
+
+
+def test_r16_incremental_fold_in_equals_a_full_refit(uow_factory: UowFactory) -> None:
+    contacts = add_contacts(uow_factory)
+    first, second, third = (
+        random_touches(contacts, n, seed) for n, seed in ((150, 1), (90, 2), (7, 3))
+    )
+    add_touches(uow_factory, first)
+    assert refresh_answer_counts(uow_factory, batch=40) == expected_counts(contacts, first)
+    add_touches(uow_factory, second)
+    refresh_answer_counts(uow_factory, batch=1000)
+    add_touches(uow_factory, third)
+    incremental = refresh_answer_counts(uow_factory, batch=3)
+    assert incremental == expected_counts(contacts, first + second + third)
+    # Nothing new: folding again changes nothing.
+    assert refresh_answer_counts(uow_factory) == incremental
+
+
+def test_r16_a_bounded_fold_catches_up_a_slice_at_a_time(uow_factory: UowFactory) -> None:
+    contacts = add_contacts(uow_factory)
+    made = random_touches(contacts, 200, 21)
+    add_touches(uow_factory, made)
+    expected = expected_counts(contacts, made)
+    total = sum(t.attempts for t in expected.values())
+    first = refresh_answer_counts(uow_factory, batch=7, most=30)
+    assert sum(t.attempts for t in first.values()) <= 30
+    for _ in range(total):
+        if refresh_answer_counts(uow_factory, batch=7, most=30) == expected:
+            break
+    assert refresh_answer_counts(uow_factory, most=30) == expected
+
+
+def test_r16_a_fold_that_lost_the_race_writes_nothing(uow_factory: UowFactory) -> None:
+    contacts = add_contacts(uow_factory)
+    add_touches(uow_factory, random_touches(contacts, 20, 5))
+    delta = {Cell("x", 0, 9): Tally(1, 1)}
+    with uow_factory() as uow:
+        assert uow.timing.advance(0, 10, delta)
+        uow.commit()
+    with uow_factory() as uow:
+        assert not uow.timing.advance(0, 12, delta)  # another fold moved it from 0 already
+        assert uow.timing.advance(10, 12, delta)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.timing.watermark() == 12
+        assert uow.timing.counts()[Cell("x", 0, 9)] == Tally(2, 2)
+
+
+def test_r16_calls_of_returns_each_contacts_outbound_calls_oldest_first(
+    uow_factory: UowFactory,
+) -> None:
+    contacts = add_contacts(uow_factory)
+    touches = random_touches(contacts, 60, 8)
+    add_touches(uow_factory, touches)
+    ids = [c.id for c in contacts[:2] if c.id is not None]
+    with uow_factory() as uow:
+        found = uow.timing.calls_of(ids)
+    for contact_id in ids:
+        expected = sorted(
+            t.at
+            for t in touches
+            if t.contact_id == contact_id
+            and t.channel is Channel.CALL
+            and t.direction is Direction.OUTBOUND
+        )
+        assert [t.at for t in found[contact_id]] == expected
+
+
+def test_r16_plan_uses_the_learned_model_once_calls_were_logged(uow_factory: UowFactory) -> None:
+    day = datetime(2026, 3, 17, tzinfo=UTC)
+    with uow_factory() as uow:
+        contacts = [
+            uow.contacts.add(
+                Contact(
+                    f"Caller {i}",
+                    f"C{i}",
+                    phones=(parse_phone(f"+1 212 555 01{i:02d}"),),
+                    timezone="America/New_York",
+                    reason="a referral",
+                )
+            )
+            for i in range(4)
+        ]
+        uow.states.save_many([FollowUpState(c.id or 0, next_due_at=day) for c in contacts])
+        uow.commit()
+    empty = plan_range(uow_factory, day, day + timedelta(days=1))
+    assert all("R16" not in item.action.reason for item in empty.items)
+    add_touches(uow_factory, random_touches(contacts, 80, 11))
+    planned = plan_range(uow_factory, day, day + timedelta(days=1))
+    calls = [item for item in planned.items if item.action.channel is Channel.CALL]
+    assert calls and all("% of calls answered" in item.action.reason for item in calls)
+    assert plan_range(uow_factory, day, day + timedelta(days=1)) == planned  # seeded: stable
