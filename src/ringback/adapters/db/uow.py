@@ -16,6 +16,7 @@ from ringback.adapters.db.account_repository import (
 )
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.engine import READ_ONLY
+from ringback.adapters.db.outbox_repository import SqlOutboxRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
     SqlContactRepository,
@@ -29,6 +30,7 @@ from ringback.services.ports import (
     CadenceRepository,
     ContactRepository,
     LoginFailureRepository,
+    OutboxRepository,
     SettingsRepository,
     StateRepository,
     TemplateRepository,
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.templates = SqlTemplateRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
         return self
 
     def __exit__(
