@@ -293,8 +293,12 @@ class MailTransport(Protocol):
 
 
 class NewMail(Protocol):
-    uidvalidity: int
-    messages: list[tuple[int, bytes]]
+    @property
+    def uidvalidity(self) -> int: ...
+
+    @property
+    def messages(self) -> list[tuple[int, bytes]]:
+        """(UID, raw message) of each new message, by UID."""
 
 
 class Mailbox(Protocol):

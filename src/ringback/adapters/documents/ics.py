@@ -9,7 +9,9 @@ right across daylight-saving changes (UTC stays plain UTC).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -97,3 +99,54 @@ def _description(appointment: Appointment, contact: Contact) -> str:
     if contact.reason:
         lines.append(f"About: {contact.reason}")
     return "\n".join(lines)
+
+
+PROMISE_LENGTH_MIN = 15
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A promised call-back (R4): call `contact` at `at`."""
+
+    contact: Contact
+    at: datetime
+
+
+def feed_ics(
+    name: str,
+    appointments: Sequence[tuple[Appointment, Contact]],
+    promises: Sequence[Promise],
+    stamp: datetime,
+) -> bytes:
+    """A subscribable calendar (no METHOD: it is published, not an invitation)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for appointment, contact in appointments:
+        calendar.add_component(appointment_event(appointment, contact, stamp))
+    for promise in promises:
+        calendar.add_component(_promise_event(promise, stamp))
+    add_timezones(calendar, stamp)
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+def _promise_event(promise: Promise, stamp: datetime) -> Event:
+    contact = promise.contact
+    event = Event()
+    event.add("uid", f"promise-{contact.id or 0}-{promise.at:%Y%m%dT%H%M%SZ}@ringback")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", in_zone(promise.at, contact.timezone))
+    event.add(
+        "dtend", in_zone(promise.at + timedelta(minutes=PROMISE_LENGTH_MIN), contact.timezone)
+    )
+    event.add("summary", f"Call back {contact.full_name} (promised)")
+    lines = [f"You promised to call {contact.first_name} back."]
+    if contact.reason:
+        lines.append(f"About: {contact.reason}")
+    event.add("description", "\n".join(lines))
+    if contact.primary_phone:
+        event.add("location", f"tel:{contact.primary_phone.e164}")
+    return event
