@@ -18,6 +18,7 @@ from datetime import datetime
 from ringback.adapters.auth.signed_links import read_unsubscribe_token, unsubscribe_token
 from ringback.adapters.email.message import Address, Outgoing, build_message, new_message_id
 from ringback.adapters.email.smtp import DeliveryError
+from ringback.domain.cadence.channels import choose_step
 from ringback.domain.errors import InvalidField, NotFound, RingbackError
 from ringback.domain.model import Channel, Contact, Direction, Outcome, Touch, utc
 from ringback.domain.outbox import (
@@ -27,9 +28,10 @@ from ringback.domain.outbox import (
     email_refusal,
 )
 from ringback.domain.scripts import DEFAULT_AUDIENCE, DEFAULT_FLAGGED_PHRASES, Sender, StepKind
+from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import MailTransport, UnitOfWork
-from ringback.services.scripts import script_for
+from ringback.services.scripts import HISTORY, script_for
 from ringback.services.touches import record_touch
 
 
@@ -70,16 +72,20 @@ def queue_email(
     audience: str = DEFAULT_AUDIENCE,
     phrases: Sequence[str] = DEFAULT_FLAGGED_PHRASES,
 ) -> OutboxJob:
-    """Render the contact's email step (or `step`/`template`) and queue it, due `now`.
+    """Render the contact's email step and queue it, due `now`.
+
+    Without `step`: the cadence's step when it is an email, else a first email (or a
+    follow-up one once an email went out); `template` overrides the template.
 
     InvalidField when the step is not an email or a setting is missing; RuleRefusal
     when the script fails its checks (R19) or email may not go to them (R11, R12).
     """
     now = utc(now)
+    chosen = step or _email_step(uow_factory, contact_id)
     found = script_for(
         uow_factory,
         contact_id,
-        step,
+        chosen,
         now,
         user,
         template=template,
@@ -88,7 +94,7 @@ def queue_email(
     )
     script = found.script
     if not script.step.is_email:
-        raise InvalidField("step", f"the next step is {script.step.label}, not an email")
+        raise InvalidField("step", f"{script.step.label} is not an email step")
     refusal = script.refusal()
     if refusal is not None:
         raise refusal
@@ -103,6 +109,21 @@ def queue_email(
         unsubscribe_url=setup.unsubscribe_url(_id_of(contact), _email_of(contact)),
     )
     return enqueue(uow_factory, contact, outgoing, JobKind.EMAIL, now, user_name, script.template)
+
+
+def _email_step(uow_factory: UowFactory, contact_id: int) -> StepKind | None:
+    """None (the plan's own step) when the cadence's next step is an email; otherwise
+    the first email, or a follow-up once an email went out."""
+    with uow_factory() as uow:
+        contact = uow.contacts.get(contact_id)
+        state = uow.states.get(contact_id)
+        cadence = stored_cadence_for(uow)(contact)
+        history = uow.touches.for_contact(contact_id, limit=HISTORY)
+    planned = choose_step(cadence, contact, state).step
+    if planned is not None and planned.channel is Channel.EMAIL:
+        return None
+    emailed = any(t.channel is Channel.EMAIL and t.direction is Direction.OUTBOUND for t in history)
+    return StepKind.EMAIL_FOLLOWUP if emailed else StepKind.EMAIL_FIRST
 
 
 def enqueue(

@@ -15,6 +15,7 @@ from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
+from ringback.web.pages.mail import router as mail_router
 from ringback.web.pages.settings import router as settings_router
 from ringback.web.pages.today import router as today_router
 from ringback.web.pages.touches import router as touches_router
@@ -28,5 +29,6 @@ for part in (
     appointments_router,
     imports_router,
     settings_router,
+    mail_router,
 ):
     router.include_router(part)
