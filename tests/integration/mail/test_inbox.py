@@ -14,10 +14,12 @@ from imapclient import IMAPClient
 
 from ringback.adapters.email.imap import ImapConfig, ImapMailbox
 from ringback.adapters.email.smtp import SmtpSender
+from ringback.domain.access import Actor, Role
 from ringback.domain.cadence import DEFAULT_CADENCE
 from ringback.domain.cadence.channels import choose_step
 from ringback.domain.model import Channel, Direction, Outcome, Status, Touch
 from ringback.domain.scripts import StepKind
+from ringback.services.directory import update_contact
 from ringback.services.inbox import poll_mailbox
 from ringback.services.outbox import queue_email, send_due
 from ringback.services.touches import log_touch
@@ -258,3 +260,22 @@ def test_an_out_of_office_answer_is_not_a_reply(
     assert (report.replies, report.ignored) == ([], 1)
     with uow_factory() as uow:
         assert uow.touches.for_contact(contact_id) == []
+
+
+def test_a_new_address_after_a_bounce_makes_email_possible_again_r11(
+    uow_factory: UowFactory,
+    add_contact: Callable[..., int],
+    mailbox: ImapMailbox,
+    imap: ImapConfig,
+) -> None:
+    contact_id = add_contact(phones=())
+    deliver(imap, bounce())
+    poll_mailbox(uow_factory, mailbox, LATER)
+    owner = Actor("jamie", Role.OWNER)
+
+    _, same = update_contact(uow_factory, owner, contact_id, {"company": "Northwind"}, "US")
+    _, state = update_contact(uow_factory, owner, contact_id, {"email": "alice@new.example"}, "US")
+
+    assert same.email_bounced and same.status is Status.MISSED
+    assert not state.email_bounced and state.status is not Status.MISSED
+    assert state.next_due_at is not None
