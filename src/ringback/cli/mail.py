@@ -15,8 +15,17 @@ from typing import Any
 
 import typer
 
+from ringback.adapters.email.imap import MailboxUnavailable
 from ringback.bootstrap import App
-from ringback.cli.common import app_of, console, fail, parse_instant, print_json, user_errors
+from ringback.cli.common import (
+    app_of,
+    console,
+    errors,
+    fail,
+    parse_instant,
+    print_json,
+    user_errors,
+)
 from ringback.domain.access import Actor, Role
 from ringback.domain.outbox import OutboxJob
 from ringback.domain.scripts import parse_step
@@ -176,8 +185,8 @@ def _poll_round(app: App, now: datetime) -> inbox.PollReport | None:
         return None
     try:
         return inbox.poll_mailbox(app.uow_factory(), mailbox, now)
-    except OSError as error:  # the server is down: try again next round
-        console.print(f"IMAP: {error}", style="yellow", highlight=False)
+    except MailboxUnavailable as error:  # try again next round
+        errors.print(str(error), style="yellow", highlight=False)
         return None
 
 

@@ -10,7 +10,7 @@ from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import sql_uow_factory
 from ringback.cli import app
 from ringback.domain.model import Outcome
-from tests.integration.mail.servers import Collector, smtp_server
+from tests.integration.mail.servers import Collector, free_port, smtp_server
 
 runner = CliRunner()
 ENV = {
@@ -88,3 +88,15 @@ def test_calendar_url_is_stable_until_rotated(db_url: str) -> None:
     assert run(db_url, "calendar-url")[1].strip() == url
     rotated = run(db_url, "calendar-url", "--rotate")[1].strip()
     assert rotated != url and run(db_url, "calendar-url")[1].strip() == rotated
+
+
+def test_worker_reports_an_unreachable_mailbox_and_carries_on(db_url: str) -> None:
+    imap = {
+        "RINGBACK_IMAP_HOST": "127.0.0.1",
+        "RINGBACK_IMAP_PORT": str(free_port()),
+        "RINGBACK_IMAP_SSL": "false",
+    }
+    code, out, err = run(db_url, "worker", "--once", "--json", env=imap)
+
+    assert code == 0 and "IMAP 127.0.0.1" in err
+    assert json.loads(out) == {"sent": None, "read": None}

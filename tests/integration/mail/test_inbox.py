@@ -7,12 +7,13 @@ the worker's poll reads them and logs what they mean on the right contact.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from imapclient import IMAPClient
 
-from ringback.adapters.email.imap import ImapConfig, ImapMailbox
+from ringback.adapters.email.imap import ImapConfig, ImapMailbox, MailboxUnavailable
 from ringback.adapters.email.smtp import SmtpSender
 from ringback.domain.access import Actor, Role
 from ringback.domain.cadence import DEFAULT_CADENCE
@@ -279,3 +280,15 @@ def test_a_new_address_after_a_bounce_makes_email_possible_again_r11(
     assert same.email_bounced and same.status is Status.MISSED
     assert not state.email_bounced and state.status is not Status.MISSED
     assert state.next_due_at is not None
+
+
+def test_a_refused_login_is_reported_and_moves_nothing(
+    uow_factory: UowFactory, imap: ImapConfig
+) -> None:
+    wrong = ImapMailbox(replace(imap, password="not-the-password"))
+
+    with pytest.raises(MailboxUnavailable, match="IMAP 127.0.0.1"):
+        poll_mailbox(uow_factory, wrong, LATER)
+
+    with uow_factory() as uow:
+        assert uow.outbox.cursor(wrong.mailbox) is None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from ringback.adapters.auth.signed_links import read_unsubscribe_token
 from ringback.adapters.email.smtp import SmtpConfig, SmtpSender
@@ -230,3 +233,30 @@ def test_on_postgresql_a_claim_skips_rows_another_worker_holds(
     assert len(held) == 2 and len(other) == 2
     assert {j.id for j in held} | {j.id for j in other} == ids
     assert not {j.id for j in held} & {j.id for j in other}
+
+
+def test_a_refused_smtp_login_is_temporary_so_the_email_waits_for_the_fix(
+    uow_factory: UowFactory, add_contact: Callable[..., int]
+) -> None:
+    job = queue(uow_factory, add_contact())
+    collector = Collector()
+
+    def refuse(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=False, handled=False)
+
+    port = free_port()
+    controller = Controller(
+        collector, hostname="127.0.0.1", port=port, authenticator=refuse, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        config = SmtpConfig("127.0.0.1", port, "jamie", "wrong", starttls=False, timeout_s=5)
+        report = send_due(uow_factory, SmtpSender(config), FROM, MONDAY)
+    finally:
+        controller.stop()
+
+    assert (report.retrying, collector.tries) == ([job.id], 0)
+    with uow_factory() as uow:
+        waiting = uow.outbox.get(job.id)  # type: ignore[arg-type]
+    assert (waiting.state, waiting.permanent) == (JobState.QUEUED, False)
+    assert waiting.last_error is not None and "535" in waiting.last_error

@@ -8,11 +8,18 @@ starts again from its first message.
 
 from __future__ import annotations
 
+import imaplib
 from dataclasses import dataclass
 
 from imapclient import IMAPClient
 
+from ringback.domain.errors import RingbackError
+
 TIMEOUT_S = 30.0
+
+
+class MailboxUnavailable(RingbackError):
+    """The IMAP server could not be reached, or refused the login or the folder."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,16 @@ class ImapMailbox:
         return self.config.mailbox
 
     def fetch_new(self, cursor: tuple[int, int] | None) -> NewMail:
-        """Messages after the cursor (UIDVALIDITY, last UID read); all when it is stale."""
+        """Messages after the cursor (UIDVALIDITY, last UID read); all when it is stale.
+
+        MailboxUnavailable when the server cannot be reached or refuses us.
+        """
+        try:
+            return self._fetch_new(cursor)
+        except (imaplib.IMAP4.error, OSError) as error:
+            raise MailboxUnavailable(f"IMAP {self.config.host}: {error}") from error
+
+    def _fetch_new(self, cursor: tuple[int, int] | None) -> NewMail:
         config = self.config
         with IMAPClient(
             config.host, port=config.port, ssl=config.ssl, timeout=config.timeout_s

@@ -1,8 +1,9 @@
 """Sending email over SMTP with smtplib (issue 6).
 
-A failed send raises DeliveryError saying whether it is permanent: the server's
-5xx answers are (the address or the message is refused), while 4xx answers and
-network trouble are temporary and worth retrying later.
+A failed send raises DeliveryError saying whether it is permanent: a 5xx answer
+to the recipient or to the message is (the address or the message is refused),
+while 4xx answers, network trouble and refused logins or senders (a setting to
+fix) are temporary and worth retrying later.
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ class SmtpSender:
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             raise _refused(code, reply) from error
-        except smtplib.SMTPResponseException as error:
+        except smtplib.SMTPDataError as error:
             raise _refused(error.smtp_code, error.smtp_error) from error
         except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"SMTP connection failed: {error}", permanent=False) from error
+            # Refused logins or senders are our configuration, not this message's fault:
+            # the message waits for the fix instead of failing for good.
+            raise DeliveryError(f"SMTP failed: {error}", permanent=False) from error
 
     def _send(self, message: bytes, sender: str, recipient: str) -> None:
         config = self.config
