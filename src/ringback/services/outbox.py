@@ -16,9 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ringback.adapters.auth.signed_links import read_unsubscribe_token, unsubscribe_token
-from ringback.adapters.email.message import Address, Outgoing, build_message, new_message_id
+from ringback.adapters.documents.invites import slot_invites
+from ringback.adapters.email.message import (
+    Address,
+    CalendarPart,
+    Outgoing,
+    build_message,
+    new_message_id,
+)
 from ringback.adapters.email.smtp import DeliveryError
 from ringback.domain.cadence.channels import choose_step
+from ringback.domain.correspondence import Sender as LetterSender
 from ringback.domain.errors import InvalidField, NotFound, RingbackError
 from ringback.domain.model import Channel, Contact, Direction, Outcome, Touch, utc
 from ringback.domain.outbox import (
@@ -27,11 +35,18 @@ from ringback.domain.outbox import (
     after_failure,
     email_refusal,
 )
-from ringback.domain.scripts import DEFAULT_AUDIENCE, DEFAULT_FLAGGED_PHRASES, Sender, StepKind
+from ringback.domain.scripts import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_FLAGGED_PHRASES,
+    KIND_OF_KEY,
+    Sender,
+    StepKind,
+)
 from ringback.services.cadences import stored_cadence_for
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import MailTransport, UnitOfWork
 from ringback.services.scripts import HISTORY, script_for
+from ringback.services.slots import CallProposal, propose_call_times
 from ringback.services.touches import record_touch
 
 
@@ -75,13 +90,16 @@ def queue_email(
     """Render the contact's email step and queue it, due `now`.
 
     Without `step`: the cadence's step when it is an email, else a first email (or a
-    follow-up one once an email went out); `template` overrides the template.
+    follow-up one once an email went out); `template` overrides the template. An
+    `email_slots` message (R9) proposes two free call times, each with its invite.
 
     InvalidField when the step is not an email or a setting is missing; RuleRefusal
     when the script fails its checks (R19) or email may not go to them (R11, R12).
     """
     now = utc(now)
     chosen = step or _email_step(uow_factory, contact_id)
+    proposal = _proposal(uow_factory, contact_id, chosen, now, user_name)
+    slots = [slot.start for slot in proposal.proposal.slots] if proposal else []
     found = script_for(
         uow_factory,
         contact_id,
@@ -89,6 +107,7 @@ def queue_email(
         now,
         user,
         template=template,
+        slots=slots,
         audience=audience,
         phrases=phrases,
     )
@@ -107,13 +126,14 @@ def queue_email(
         text=script.text,
         date=now,
         unsubscribe_url=setup.unsubscribe_url(_id_of(contact), _email_of(contact)),
+        invites=_slot_invites(proposal, sender, user, now),
     )
     return enqueue(uow_factory, contact, outgoing, JobKind.EMAIL, now, user_name, script.template)
 
 
-def _email_step(uow_factory: UowFactory, contact_id: int) -> StepKind | None:
-    """None (the plan's own step) when the cadence's next step is an email; otherwise
-    the first email, or a follow-up once an email went out."""
+def _email_step(uow_factory: UowFactory, contact_id: int) -> StepKind:
+    """The cadence's step when it is an email (R9: `email.set_call` proposes times);
+    otherwise a first email, or a follow-up once an email went out."""
     with uow_factory() as uow:
         contact = uow.contacts.get(contact_id)
         state = uow.states.get(contact_id)
@@ -121,9 +141,31 @@ def _email_step(uow_factory: UowFactory, contact_id: int) -> StepKind | None:
         history = uow.touches.for_contact(contact_id, limit=HISTORY)
     planned = choose_step(cadence, contact, state).step
     if planned is not None and planned.channel is Channel.EMAIL:
-        return None
+        named = KIND_OF_KEY.get(planned.template or "")
+        if named is not None and named.is_email:
+            return named
     emailed = any(t.channel is Channel.EMAIL and t.direction is Direction.OUTBOUND for t in history)
     return StepKind.EMAIL_FOLLOWUP if emailed else StepKind.EMAIL_FIRST
+
+
+def _proposal(
+    uow_factory: UowFactory, contact_id: int, step: StepKind, now: datetime, user: str | None
+) -> CallProposal | None:
+    """Two free call times when the email proposes them (R9), else None."""
+    if step is not StepKind.EMAIL_SLOTS:
+        return None
+    return propose_call_times(uow_factory, contact_id, now, user)
+
+
+def _slot_invites(
+    proposal: CallProposal | None, sender: Address, user: Sender, now: datetime
+) -> tuple[CalendarPart, ...]:
+    """One invite per proposed time, as the `ringback propose` email carries them."""
+    if proposal is None:
+        return ()
+    signer = LetterSender(name=user.name or sender.name or sender.email, email=sender.email)
+    invites = slot_invites(proposal.contact, signer, proposal.proposal.slots, now)
+    return tuple(CalendarPart(i.data, "REQUEST", i.filename) for i in invites)
 
 
 def enqueue(

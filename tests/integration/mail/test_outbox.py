@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -260,3 +261,32 @@ def test_a_refused_smtp_login_is_temporary_so_the_email_waits_for_the_fix(
         waiting = uow.outbox.get(job.id)  # type: ignore[arg-type]
     assert (waiting.state, waiting.permanent) == (JobState.QUEUED, False)
     assert waiting.last_error is not None and "535" in waiting.last_error
+
+
+def test_after_three_voicemails_the_email_proposes_two_times_with_invites_r9(
+    uow_factory: UowFactory, add_contact: Callable[..., int]
+) -> None:
+    contact_id = add_contact()
+    for days_ago in (15, 8, 1):
+        at = MONDAY - timedelta(days=days_ago)
+        log_touch(uow_factory, Touch(contact_id, Channel.CALL, Outcome.VOICEMAIL_LEFT, at))
+
+    job = queue_email(uow_factory, SETUP, contact_id, SENDER, MONDAY, user_name="jamie")
+
+    assert job.template is not None and job.template.startswith("email.set_call")
+    collector = Collector()
+    with smtp_server(collector) as config:
+        send_due(uow_factory, SmtpSender(config), FROM, MONDAY)
+    message = collector.received[0].message
+    invites = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(invites) == 2
+    assert all(p.get_param("method") == "REQUEST" for p in invites)
+    starts = []
+    for part in invites:
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+        starts.append(event.decoded("dtstart"))
+    text = message.get_body(("plain",))
+    assert text is not None
+    assert len(set(starts)) == 2 and all(start > MONDAY for start in starts)

@@ -46,7 +46,8 @@ class Outgoing:
     text: str
     date: datetime
     unsubscribe_url: str | None = None
-    calendar: CalendarPart | None = None
+    calendar: CalendarPart | None = None  # the invite this email is (text/calendar part)
+    invites: tuple[CalendarPart, ...] = ()  # proposed times, attached (R9)
 
 
 def new_message_id(sender: Address) -> str:
@@ -70,6 +71,14 @@ def build_message(outgoing: Outgoing, message_id: str) -> EmailMessage:
     message.add_alternative(_html(outgoing), subtype="html")
     if outgoing.calendar is not None:
         _add_calendar(message, outgoing.calendar)
+    for invite in outgoing.invites:
+        message.add_attachment(
+            invite.data,
+            maintype="text",
+            subtype="calendar",
+            filename=invite.filename,
+            params={"method": invite.method},
+        )
     return message
 
 
