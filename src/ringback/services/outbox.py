@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ringback.adapters.auth.signed_links import read_unsubscribe_token, unsubscribe_token
+from ringback.adapters.auth.signed_links import unsubscribe_token
 from ringback.adapters.documents.invites import slot_invites
 from ringback.adapters.email.message import (
     Address,
@@ -27,7 +27,7 @@ from ringback.adapters.email.message import (
 from ringback.adapters.email.smtp import DeliveryError
 from ringback.domain.cadence.channels import choose_step
 from ringback.domain.correspondence import Sender as LetterSender
-from ringback.domain.errors import InvalidField, NotFound, RingbackError
+from ringback.domain.errors import InvalidField, RingbackError
 from ringback.domain.model import Channel, Contact, Direction, Outcome, Touch, utc
 from ringback.domain.outbox import (
     JobKind,
@@ -305,38 +305,3 @@ def _email_of(contact: Contact) -> str:
 def _id_of(contact: Contact) -> int:
     assert contact.id is not None
     return contact.id
-
-
-def unsubscribe_target(setup: MailSetup, uow_factory: UowFactory, token: str) -> Contact:
-    """The contact a genuine unsubscribe token names; InvalidField("token") otherwise."""
-    contact_id, _ = read_unsubscribe_token(setup.secret, token)
-    with uow_factory() as uow:
-        try:
-            return uow.contacts.get(contact_id)
-        except NotFound:
-            raise InvalidField("token", "this link is no longer valid") from None
-
-
-def unsubscribe(setup: MailSetup, uow_factory: UowFactory, token: str, now: datetime) -> Contact:
-    """Stop email to the contact the token names (R12, email only); other channels go on.
-
-    Logged as an inbound `unsubscribed` email touch, once: a second click changes nothing.
-    """
-    contact_id, address = read_unsubscribe_token(setup.secret, token)
-    with uow_factory() as uow:
-        try:
-            contact = uow.contacts.get(contact_id)
-        except NotFound:
-            raise InvalidField("token", "this link is no longer valid") from None
-        if not uow.states.get(contact_id).email_opted_out:
-            touch = Touch(
-                contact_id,
-                Channel.EMAIL,
-                Outcome.UNSUBSCRIBED,
-                utc(now),
-                direction=Direction.INBOUND,
-                notes=f"Unsubscribed {address} by the link in an email",
-            )
-            record_touch(uow, touch)
-            uow.commit()
-    return contact

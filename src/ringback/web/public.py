@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ringback.services import calendar, outbox
+from ringback.services import calendar, unsubscribe
 from ringback.web.deps import AppDep, Now, UowFactoryDep
 from ringback.web.templating import render
 
@@ -24,16 +24,16 @@ def unsubscribe_page(
     request: Request, token: str, app: AppDep, uow_factory: UowFactoryDep
 ) -> HTMLResponse:
     """Asks before acting: link checkers in mail systems open links on their own."""
-    contact = outbox.unsubscribe_target(app.mail_setup(), uow_factory, token)
+    contact = unsubscribe.unsubscribe_target(app.mail_setup(), uow_factory, token)
     context = {"first_name": contact.first_name, "token": token, "done": False}
     return render(request, "unsubscribe.html", context)
 
 
 @router.post("/unsubscribe/{token}")
-def unsubscribe(
+def unsubscribe_now(
     request: Request, token: str, app: AppDep, uow_factory: UowFactoryDep, now: Now
 ) -> HTMLResponse:
-    contact = outbox.unsubscribe(app.mail_setup(), uow_factory, token, now)
+    contact = unsubscribe.unsubscribe(app.mail_setup(), uow_factory, token, now)
     context = {"first_name": contact.first_name, "token": token, "done": True}
     return render(request, "unsubscribe.html", context)
 
