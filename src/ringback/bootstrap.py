@@ -15,12 +15,16 @@ from ringback.adapters.auth.secrets import load_or_create_secret
 from ringback.adapters.db import migrate
 from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import SqlUnitOfWork
+from ringback.adapters.email.imap import ImapConfig, ImapMailbox
+from ringback.adapters.email.message import Address
+from ringback.adapters.email.smtp import SmtpConfig, SmtpSender
 from ringback.domain.access import LoginPolicy
 from ringback.domain.correspondence import split_lines
 from ringback.domain.errors import InvalidField, RingbackError
 from ringback.domain.phone import format_international, parse_phone
 from ringback.domain.scripts import DEFAULT_FLAGGED_PHRASES, parse_phrases
 from ringback.domain.sender import Sender
+from ringback.services.outbox import MailSetup
 from ringback.services.ports import PasswordHasher, UnitOfWork
 from ringback.settings import Settings
 
@@ -85,6 +89,45 @@ class App:
             address=split_lines(settings.sender_address),
             company=settings.sender_company,
         )
+
+    def mail_setup(self) -> MailSetup:
+        """The From address, public URL and link key that composing mail needs (issue 6)."""
+        settings = self.settings
+        address = settings.mail_from or settings.sender_email
+        name = settings.sender_name or settings.user
+        sender = Address(address, name) if address else None
+        return MailSetup(sender, settings.public_url, self.session_secret())
+
+    def smtp_sender(self) -> SmtpSender | None:
+        """The SMTP sender, or None when no `smtp_host` is set."""
+        settings = self.settings
+        if not settings.smtp_host:
+            return None
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        config = SmtpConfig(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_user,
+            password,
+            settings.smtp_starttls,
+        )
+        return SmtpSender(config)
+
+    def mailbox(self) -> ImapMailbox | None:
+        """The IMAP mailbox replies arrive in, or None when no `imap_host` is set."""
+        settings = self.settings
+        if not settings.imap_host:
+            return None
+        password = settings.imap_password.get_secret_value() if settings.imap_password else ""
+        config = ImapConfig(
+            settings.imap_host,
+            settings.imap_port,
+            settings.imap_user or "",
+            password,
+            settings.imap_ssl,
+            settings.imap_folder,
+        )
+        return ImapMailbox(config)
 
     def flagged_phrases(self) -> tuple[str, ...]:
         """The linter's R13 phrases: the defaults plus the `flagged_phrases_file`'s."""

@@ -104,6 +104,37 @@ class Settings(BaseSettings):
         description="The window, in minutes, over which failed sign-ins are counted.",
     )
 
+    public_url: str | None = Field(
+        default=None,
+        description="The address people reach this app at (e.g. https://ringback.example.com): "
+        "unsubscribe links and calendar feed URLs start with it.",
+    )
+    mail_from: str | None = Field(
+        default=None,
+        description="The From address of emails Ringback sends. Empty: `sender_email`.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends email. Empty: no email is sent."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP server port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login. Empty: no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before login."
+    )
+    imap_host: str | None = Field(
+        default=None,
+        description="IMAP server of the mailbox replies and bounces arrive in. Empty: none read.",
+    )
+    imap_port: int = Field(default=993, ge=1, le=65535, description="IMAP server port.")
+    imap_user: str | None = Field(default=None, description="IMAP login.")
+    imap_password: SecretStr | None = Field(default=None, description="IMAP password.")
+    imap_ssl: bool = Field(default=True, description="Connect to IMAP over TLS (port 993).")
+    imap_folder: str = Field(default="INBOX", description="The IMAP folder the worker reads.")
+    worker_interval_seconds: float = Field(
+        default=30.0, gt=0, description="How long `ringback worker` waits between rounds."
+    )
+
     @field_validator("default_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

@@ -81,7 +81,7 @@ def test_a_connected_call_with_a_next_step_shows_on_the_timeline(
         page.get_by_role("link", name="Download invite (.ics)").click()
     saved = tmp_path / "invite.ics"
     download.value.save_as(saved)
-    assert "DTSTART:20260305T160000Z" in saved.read_text()
+    assert "DTSTART;TZID=America/New_York:20260305T110000" in saved.read_text()  # 16:00 UTC
 
 
 def test_import_a_csv_with_a_bad_row_and_download_its_rejects(

@@ -15,6 +15,7 @@ from ringback.cli import (
     database,
     demo,
     letters,
+    mail,
     plan,
     scripts,
     serve,
@@ -79,6 +80,7 @@ cadence.register(app)
 serve.register(app)
 accounts.register(app)
 letters.register(app)
+mail.register(app)
 scripts.register(app)
 templates.register(app)
 simulate.register(app)

@@ -43,7 +43,8 @@ def log(
         ...,
         "--outcome",
         help="connected, no_answer, busy, voicemail_left, voicemail_skipped, wrong_number, "
-        "disconnected, sent, bounced, replied, mailed, callback_received, inbound_email, "
+        "disconnected, sent, bounced, replied, unsubscribed, mailed, callback_received, "
+        "inbound_email, "
         "not_interested, call_later, meeting_booked, do_not_contact.",
     ),
     direction: str = typer.Option("outbound", "--direction", help="outbound or inbound."),

@@ -41,6 +41,7 @@ class Outcome(StrEnum):
     BOUNCED = "bounced"
     REPLIED = "replied"
     MAILED = "mailed"
+    UNSUBSCRIBED = "unsubscribed"  # the contact asked for no more email (R12, email only)
     # inbound
     CALLBACK_RECEIVED = "callback_received"
     INBOUND_EMAIL = "inbound_email"
@@ -264,6 +265,7 @@ class FollowUpState:
     never_answered: bool = True
     bad_numbers: tuple[str, ...] = ()
     email_bounced: bool = False
+    email_opted_out: bool = False  # unsubscribed: do not contact by email (R12)
     promised_at: datetime | None = None
     appointment_at: datetime | None = None
     booked_for: str | None = None  # the user a USERONLY booked step is reserved for

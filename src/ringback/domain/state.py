@@ -98,6 +98,8 @@ def _apply(new: FollowUpState, touch: Touch, at: datetime, cadence: Cadence) -> 
     outcome = touch.outcome
     if outcome is Outcome.DO_NOT_CONTACT:
         _do_not_contact(new, touch, at)
+    elif outcome is Outcome.UNSUBSCRIBED:
+        new.email_opted_out = True  # R12 for email only: other channels carry on
     elif outcome in cadence.stop_on:
         _not_interested(new, touch, at)
     elif _is_response(touch):
@@ -209,7 +211,7 @@ def _note_conversation(new: FollowUpState, touch: Touch, at: datetime) -> None:
 
 def _clear_booked_done(new: FollowUpState, touch: Touch, at: datetime) -> None:
     """A touch at (or just before) an appointment or promised time fulfils it."""
-    if touch.outcome is Outcome.BOUNCED:
+    if touch.outcome in (Outcome.BOUNCED, Outcome.UNSUBSCRIBED):
         return
     if new.appointment_at is not None and at >= new.appointment_at - BOOKED_GRACE:
         new.appointment_at = None

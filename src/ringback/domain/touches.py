@@ -32,7 +32,13 @@ OUTCOMES_BY_CHANNEL: dict[Channel, frozenset[Outcome]] = {
     Channel.CALL: _CALL,
     Channel.VOICEMAIL: frozenset({Outcome.VOICEMAIL_LEFT, Outcome.CALLBACK_RECEIVED}),
     Channel.EMAIL: frozenset(
-        {Outcome.SENT, Outcome.BOUNCED, Outcome.REPLIED, Outcome.INBOUND_EMAIL}
+        {
+            Outcome.SENT,
+            Outcome.BOUNCED,
+            Outcome.REPLIED,
+            Outcome.INBOUND_EMAIL,
+            Outcome.UNSUBSCRIBED,
+        }
     ),
     Channel.LETTER: frozenset({Outcome.MAILED, Outcome.REPLIED}),
     Channel.SMS: frozenset({Outcome.SENT, Outcome.REPLIED, Outcome.WRONG_NUMBER}),

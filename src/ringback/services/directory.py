@@ -109,10 +109,18 @@ def update_contact(
         if updated.cadence != current.cadence:
             check_cadence_key(uow, updated.cadence)
         uow.contacts.update(updated)
-        state = reassess(uow.states.get(contact_id), updated, stored_cadence_for(uow)(updated))
+        state = uow.states.get(contact_id)
+        if _new_address(current, updated):
+            state = replace(state, email_bounced=False)  # a new address may work (R11)
+        state = reassess(state, updated, stored_cadence_for(uow)(updated))
         uow.states.save(state)
         uow.commit()
     return updated, state
+
+
+def _new_address(current: Contact, updated: Contact) -> bool:
+    new, old = (updated.email or "").strip().lower(), (current.email or "").strip().lower()
+    return bool(new) and new != old
 
 
 def delete_contact(uow_factory: UowFactory, actor: Actor, contact_id: int) -> None:

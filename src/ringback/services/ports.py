@@ -16,6 +16,7 @@ from ringback.domain.access import ApiToken, OwnerFilter, User
 from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
+from ringback.domain.outbox import Failure, JobState, OutboxJob
 from ringback.domain.scripts import MessageTemplate
 
 EVERYONE = OwnerFilter(None)
@@ -255,6 +256,31 @@ class TemplateRepository(Protocol):
         """Every stored template (with this key), by audience, key and variant."""
 
 
+class OutboxRepository(Protocol):
+    """Outgoing email jobs and the IMAP read positions (issue 6)."""
+
+    def add(self, job: OutboxJob) -> OutboxJob: ...
+
+    def get(self, job_id: int) -> OutboxJob:
+        """Raise NotFound when there is no such job."""
+
+    def recent(self, state: JobState | None = None, limit: int = 50) -> list[OutboxJob]:
+        """The newest jobs first (in `state` when given)."""
+
+    def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
+        """Claim up to `limit` due jobs for this worker; no two workers get the same."""
+
+    def mark_sent(self, job_id: int, now: datetime) -> None: ...
+
+    def mark_failed(self, job_id: int, failure: Failure) -> None:
+        """Queue again for `failure.retry_at`, or fail for good when permanent."""
+
+    def cursor(self, mailbox: str) -> tuple[int, int] | None:
+        """(UIDVALIDITY, last UID read) of `mailbox`, None before its first poll."""
+
+    def save_cursor(self, mailbox: str, uidvalidity: int, last_uid: int, at: datetime) -> None: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -274,6 +300,7 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     templates: TemplateRepository
     timing: TimingRepository
+    outbox: OutboxRepository
 
     def __enter__(self) -> Self: ...
 
@@ -288,3 +315,27 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class MailTransport(Protocol):
+    """Sends one raw message (adapters/email/smtp.py); raises DeliveryError."""
+
+    def send(self, message: bytes, sender: str, recipient: str) -> None: ...
+
+
+class NewMail(Protocol):
+    @property
+    def uidvalidity(self) -> int: ...
+
+    @property
+    def messages(self) -> list[tuple[int, bytes]]:
+        """(UID, raw message) of each new message, by UID."""
+
+
+class Mailbox(Protocol):
+    """Reads new mail (adapters/email/imap.py); `mailbox` names the read position."""
+
+    @property
+    def mailbox(self) -> str: ...
+
+    def fetch_new(self, cursor: tuple[int, int] | None) -> NewMail: ...

@@ -29,6 +29,7 @@ from ringback.web.api import router as api_router
 from ringback.web.api.schemas import TouchCreate
 from ringback.web.imports import ImportJobs
 from ringback.web.pages import router as pages_router
+from ringback.web.public import router as public_router
 from ringback.web.security import SESSION_COOKIE, SESSION_MAX_AGE
 from ringback.web.templating import STATIC_PREFIX, page_error
 
@@ -65,6 +66,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.mount(STATIC_PREFIX.rstrip("/"), static, name="static")
     web.include_router(api_router)
     web.include_router(pages_router)
+    web.include_router(public_router)
     errors.install(web, page_error)
     web.openapi = lambda: _openapi(web)  # type: ignore[method-assign]
     return web

@@ -28,6 +28,7 @@ OUTCOME_LABELS = {
     Outcome.BOUNCED: "Bounced",
     Outcome.REPLIED: "Replied",
     Outcome.MAILED: "Mailed",
+    Outcome.UNSUBSCRIBED: "Unsubscribed",
     Outcome.CALLBACK_RECEIVED: "Called back",
     Outcome.INBOUND_EMAIL: "Emailed us",
     Outcome.NOT_INTERESTED: "Not interested",

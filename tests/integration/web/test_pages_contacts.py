@@ -180,7 +180,10 @@ def test_appointments_are_booked_downloaded_and_cancelled(pages: Pages) -> None:
     page = pages.get("rita", f"/contacts/{alice['id']}").text
     (appointment_id,) = re.findall(r'href="/appointments/(\d+)\.ics"', page)
     invite = pages.get("rita", f"/appointments/{appointment_id}.ics").text
-    assert "DTSTART:20260305T160000Z" in invite and "DTEND:20260305T164500Z" in invite
+    # In the contact's zone, with its VTIMEZONE (issue 6): 16:00 UTC is 11:00 in New York.
+    assert "DTSTART;TZID=America/New_York:20260305T110000" in invite
+    assert "DTEND;TZID=America/New_York:20260305T114500" in invite
+    assert "TZID:America/New_York" in invite
     assert "SUMMARY:Intro: Alice Moreno" in invite
     assert "Thu 05 Mar 11:00 their time" in page
 

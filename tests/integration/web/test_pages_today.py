@@ -150,7 +150,7 @@ def test_connected_with_an_appointment_books_it_with_an_invite(pages: Pages) -> 
     invite = pages.get("rita", f"/appointments/{match.group(1)}.ics")
     assert invite.status_code == 200
     assert invite.headers["content-type"].startswith("text/calendar")
-    assert "DTSTART:20260305T160000Z" in invite.text
+    assert "DTSTART;TZID=America/New_York:20260305T110000" in invite.text  # 16:00 UTC
 
 
 def test_connected_with_an_explicit_none_is_logged(pages: Pages) -> None:

@@ -268,6 +268,7 @@ _STATE_SCALARS = (
     "letters_unanswered",
     "never_answered",
     "email_bounced",
+    "email_opted_out",
 )
 
 

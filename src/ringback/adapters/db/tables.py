@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     or_,
 )
 
@@ -134,6 +135,7 @@ followup_state = Table(
     Column("booked_for", String),
     Column("next_due_at", UTCDateTime),
     Column("recent", JSON, nullable=False),
+    Column("email_opted_out", Boolean, nullable=False, server_default=false()),
     Index("ix_followup_state_next_due_at", "next_due_at"),
     Index("ix_followup_state_status_next_due_at", "status", "next_due_at"),
 )
@@ -263,4 +265,43 @@ answer_watermark = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("last_touch_id", Integer, nullable=False),
+)
+
+# Email out (issue 6): every message is a row before it is sent. `message` is the whole
+# MIME message as sent; `message_id` its Message-ID, also the sent touch's external_id.
+# Workers claim due rows (state queued, next_attempt_at passed) by moving them to
+# `sending`; a claim older than the lease is taken again (a worker died mid-send).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, _contact_fk(), nullable=False),
+    Column("user_name", String),
+    Column("kind", String, nullable=False),
+    Column("template", String),
+    Column("to_address", String, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("message_id", String, nullable=False, unique=True),
+    Column("state", String, nullable=False),
+    Column("permanent", Boolean, nullable=False, server_default=false()),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    Index("ix_outbox_contact_id", "contact_id"),
+)
+
+# Replies in (issue 6): the last UID read per mailbox, so IMAP polls are incremental.
+# A new UIDVALIDITY means the server renumbered the mailbox: reading starts again.
+mailbox_cursors = Table(
+    "mailbox_cursors",
+    metadata,
+    Column("mailbox", String, primary_key=True),
+    Column("uidvalidity", Integer, nullable=False),
+    Column("last_uid", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

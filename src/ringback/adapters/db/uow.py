@@ -16,6 +16,7 @@ from ringback.adapters.db.account_repository import (
 )
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.engine import READ_ONLY
+from ringback.adapters.db.outbox_repository import SqlOutboxRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
     SqlContactRepository,
@@ -30,6 +31,7 @@ from ringback.services.ports import (
     CadenceRepository,
     ContactRepository,
     LoginFailureRepository,
+    OutboxRepository,
     SettingsRepository,
     StateRepository,
     TemplateRepository,
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     settings: SettingsRepository
     templates: TemplateRepository
     timing: TimingRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -86,6 +89,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(connection)
         self.templates = SqlTemplateRepository(connection)
         self.timing = SqlTimingRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
         return self
 
     def __exit__(

@@ -29,7 +29,8 @@ def usable_phones(contact: Contact, state: FollowUpState) -> tuple[Phone, ...]:
 
 
 def has_usable_email(contact: Contact, state: FollowUpState) -> bool:
-    return bool(contact.email) and not state.email_bounced
+    """An address is known, did not bounce (R11) and was not unsubscribed (R12)."""
+    return bool(contact.email) and not state.email_bounced and not state.email_opted_out
 
 
 def is_email_first(contact: Contact, cadence: Cadence) -> bool:
@@ -103,7 +104,9 @@ def _cannot_carry_out(
     if channel in (Channel.CALL, Channel.SMS) and not usable_phones(contact, state):
         return noted_by("R12", "no working number (all marked wrong or disconnected, or none)")
     if channel is Channel.EMAIL and not has_usable_email(contact, state):
-        return noted_by("R12", "no deliverable email address (none known, or it bounced)")
+        return noted_by(
+            "R12", "no deliverable email address (none known, it bounced, or they unsubscribed)"
+        )
     if channel is Channel.LETTER and not contact.address:
         return noted_by("R9", "no postal address for a mailed note")
     silent_limit = state.silent_calls_in_row >= cadence.max_silent_calls_in_row

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from ringback.web.api.appointments import router as appointments_router
 from ringback.web.api.contacts import router as contacts_router
+from ringback.web.api.mail import router as mail_router
 from ringback.web.api.plan import router as plan_router
 from ringback.web.api.touches import router as touches_router
 
@@ -18,3 +19,4 @@ router.include_router(touches_router)
 router.include_router(contacts_router)
 router.include_router(plan_router)
 router.include_router(appointments_router)
+router.include_router(mail_router)

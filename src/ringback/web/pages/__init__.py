@@ -16,6 +16,7 @@ from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
+from ringback.web.pages.mail import router as mail_router
 from ringback.web.pages.scripts import router as scripts_router
 from ringback.web.pages.settings import router as settings_router
 from ringback.web.pages.templates import router as templates_router
@@ -33,5 +34,6 @@ for part in (
     settings_router,
     scripts_router,
     templates_router,
+    mail_router,
 ):
     router.include_router(part)

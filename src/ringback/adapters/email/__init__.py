@@ -1,0 +1,1 @@
+"""Email: building messages (message.py), sending (smtp.py), reading replies (imap.py)."""
