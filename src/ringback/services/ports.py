@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from ringback.domain.access import ApiToken, OwnerFilter, User
+from ringback.domain.analytics import CallHour, Message
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.scripts import MessageTemplate
@@ -52,6 +53,16 @@ class AppointmentQuery:
     include_cancelled: bool = False
     after_id: int = 0
     limit: int = 100
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """Which figures analytics count: the caller's visible contacts (domain/access.py),
+    optionally one segment, and optionally only the touches one user logged."""
+
+    visible: OwnerFilter = EVERYONE
+    segment: str | None = None
+    user: str | None = None
 
 
 class ContactRepository(Protocol):
@@ -225,6 +236,35 @@ class TemplateRepository(Protocol):
         """Every stored template (with this key), by audience, key and variant."""
 
 
+class LearningRepository(Protocol):
+    """Reads for the lead score (R11)."""
+
+    def finished(self, limit: int) -> list[tuple[int, Status]]:
+        """Ids and statuses of contacts with a deciding touch or a cold status, latest first."""
+
+    def touches_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
+        """Each contact's touches, oldest first."""
+
+    def fingerprint(self) -> str:
+        """A short text that changes when the finished history changes."""
+
+
+class AnalyticsRepository(Protocol):
+    """Aggregations for analytics; see domain/analytics.py for what each figure means."""
+
+    def call_hours(self, scope: StatsFilter) -> list[CallHour]: ...
+
+    def messages(self, scope: StatsFilter) -> list[Message]: ...
+
+    def answers(self, scope: StatsFilter) -> list[tuple[int, datetime]]: ...
+
+    def funnel_counts(self, scope: StatsFilter) -> list[tuple[str, int]]: ...
+
+    def attempts_to_first_reach(self, scope: StatsFilter) -> dict[int, int]: ...
+
+    def attempts_per_reached(self, scope: StatsFilter) -> dict[int, int]: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -243,6 +283,8 @@ class UnitOfWork(Protocol):
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    learning: LearningRepository
+    analytics: AnalyticsRepository
 
     def __enter__(self) -> Self: ...
 

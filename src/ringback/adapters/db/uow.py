@@ -14,8 +14,10 @@ from ringback.adapters.db.account_repository import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from ringback.adapters.db.analytics_repository import SqlAnalyticsRepository
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.engine import READ_ONLY
+from ringback.adapters.db.learning_repository import SqlLearningRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
     SqlContactRepository,
@@ -25,9 +27,11 @@ from ringback.adapters.db.repositories import (
 from ringback.adapters.db.settings_repository import SqlSettingsRepository
 from ringback.adapters.db.template_repository import SqlTemplateRepository
 from ringback.services.ports import (
+    AnalyticsRepository,
     AppointmentRepository,
     CadenceRepository,
     ContactRepository,
+    LearningRepository,
     LoginFailureRepository,
     SettingsRepository,
     StateRepository,
@@ -58,6 +62,8 @@ class SqlUnitOfWork:
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    learning: LearningRepository
+    analytics: AnalyticsRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -82,6 +88,8 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.templates = SqlTemplateRepository(connection)
+        self.learning = SqlLearningRepository(connection)
+        self.analytics = SqlAnalyticsRepository(connection)
         return self
 
     def __exit__(
