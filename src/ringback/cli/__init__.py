@@ -14,6 +14,7 @@ from ringback.cli import (
     contacts,
     database,
     demo,
+    learning,
     letters,
     plan,
     scripts,
@@ -80,6 +81,7 @@ accounts.register(app)
 letters.register(app)
 scripts.register(app)
 templates.register(app)
+learning.register(app)
 
 
 def main() -> None:

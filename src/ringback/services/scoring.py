@@ -31,7 +31,7 @@ from ringback.domain.scoring import (
     train,
 )
 from ringback.domain.scoring.model import is_stale
-from ringback.services.contacts import UowFactory
+from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 
 MODEL_KEY = "lead_score_model"
@@ -154,3 +154,14 @@ def evaluate_history(uow_factory: UowFactory, now: datetime) -> Evaluation:
     with uow_factory() as uow:
         examples = load_examples(uow)
     return evaluate(examples, now)
+
+
+def score_one(
+    uow_factory: UowFactory, ref: str, default_region: str, now: datetime
+) -> tuple[Contact, ContactScore, Cached]:
+    """One contact's score and top factors (an id, phone, email or name), refitting if stale."""
+    with uow_factory() as uow:
+        contact = find_contact(uow, ref, default_region)
+    cached = current_model(uow_factory, now)
+    assert contact.id is not None
+    return contact, score_contacts(uow_factory, [contact], cached.model)[contact.id], cached
