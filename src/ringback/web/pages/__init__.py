@@ -3,7 +3,7 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
-settings; auth signs in and out. Pages call services, never the database.
+settings, analytics; auth signs in and out. Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ringback.web.deps import check_csrf
+from ringback.web.pages.analytics import router as analytics_router
 from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.contacts import router as contacts_router
@@ -28,5 +29,6 @@ for part in (
     appointments_router,
     imports_router,
     settings_router,
+    analytics_router,
 ):
     router.include_router(part)
