@@ -86,3 +86,20 @@ def test_stats_by_user(db_url: str, uow_factory: UowFactory) -> None:
     seed_referral_history(uow_factory, count=10)
     data = json.loads(ok(db_url, "stats", "--json", "--user", "nobody"))
     assert sum(row["calls"] for row in data["heatmap"]) == 0
+
+
+def test_export_adds_a_lead_score_column_on_request(
+    db_url: str, uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    ids = seed_referral_history(uow_factory, count=40)
+    target = tmp_path / "out.csv"
+    ok(db_url, "export", "-o", str(target), "--score")
+    with target.open() as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 40
+    by_id = {int(r["ringback_id"]): float(r["lead_score"]) for r in rows}
+    assert by_id[ids[2]] > by_id[ids[3]]  # referred, then not
+    plain = ok(db_url, "export")
+    assert "lead_score" not in plain.splitlines()[0]
+    code, _, err = run(db_url, "export", "--format", "vcard", "--score")
+    assert code == 1 and "--score" in err
