@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import Pages, Team
+from conftest import NOW, Pages, Team
 
+from ringback.services.scoring import refit
 from ringback.web.api.schemas import ContactPage, ContactPublic
 from tests.integration.learning_history import seed_referral_history
 
@@ -73,3 +74,15 @@ def test_csv_downloads_respect_visibility_and_filters(pages: Pages) -> None:
 
 def test_an_unknown_chart_is_not_found(pages: Pages) -> None:
     assert pages.get("olivia", "/analytics/nothing.csv").status_code == 404
+
+
+def test_the_contact_page_shows_the_score_and_its_factors(pages: Pages) -> None:
+    lone = pages.team.add_contact(full_name="Lone Lead")
+    assert 'class="lead-score">—' in pages.get("olivia", f"/contacts/{lone['id']}").text
+    seed_referral_history(pages.team.app.uow_factory(), count=60)
+    # The page used the cached "too little history" fit; it is fresh, so refit by hand.
+    refit(pages.team.app.uow_factory(), NOW)
+    referred = pages.team.add_contact(full_name="Rae Ref", referred_by="Jordan Lee")
+    page = pages.get("olivia", f"/contacts/{referred['id']}").text
+    assert 'class="lead-score">—' not in page
+    assert "referral given (+" in page
