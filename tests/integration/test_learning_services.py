@@ -72,6 +72,18 @@ def test_a_fresh_cached_model_is_not_refitted_and_a_stale_one_is(uow_factory: Uo
     assert found is not None and found.model == refitted.model
 
 
+def test_new_touches_make_the_model_stale_after_an_hour(uow_factory: UowFactory) -> None:
+    ids = seed_referral_history(uow_factory, count=40)
+    first = current_model(uow_factory, LATER)
+    with uow_factory() as uow:
+        uow.touches.add(Touch(ids[0], Channel.CALL, Outcome.NO_ANSWER, LATER))
+        uow.commit()
+    soon = current_model(uow_factory, LATER + timedelta(minutes=30))
+    assert soon.checked_at == first.checked_at
+    later = current_model(uow_factory, LATER + timedelta(hours=1))
+    assert later.checked_at == LATER + timedelta(hours=1)
+
+
 def test_evaluation_on_a_time_ordered_split_reports_auc(uow_factory: UowFactory) -> None:
     seed_referral_history(uow_factory, count=80)
     result = evaluate_history(uow_factory, LATER)

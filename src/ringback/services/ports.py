@@ -246,7 +246,7 @@ class LearningRepository(Protocol):
         """Each contact's touches, oldest first."""
 
     def fingerprint(self) -> str:
-        """A short text that changes when the finished history changes."""
+        """A short text that changes when the history grows (new touches)."""
 
 
 class AnalyticsRepository(Protocol):

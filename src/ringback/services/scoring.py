@@ -30,7 +30,7 @@ from ringback.domain.scoring import (
     too_little,
     train,
 )
-from ringback.domain.scoring.model import is_stale
+from ringback.domain.scoring.model import CHANGED_STALE_AFTER, is_stale
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 
@@ -87,6 +87,8 @@ def current_model(uow_factory: UowFactory, now: datetime, *, force: bool = False
     """The cached model, refitted first when missing or stale (or when `force`)."""
     with uow_factory() as uow:
         cached = stored(uow)
+        if cached is not None and not force and now - cached.checked_at < CHANGED_STALE_AFTER:
+            return cached  # fresh whatever happened since: no need to look at the history
         fingerprint = uow.learning.fingerprint()
     if force or cached is None or is_stale(cached.checked_at, cached.fingerprint, fingerprint, now):
         return refit(uow_factory, now)

@@ -14,7 +14,6 @@ from ringback.domain.model import Status, Touch
 from ringback.domain.scoring.outcomes import ENGAGED_OUTCOMES, REFUSAL_OUTCOMES
 
 DECIDING = sorted(str(o) for o in ENGAGED_OUTCOMES | REFUSAL_OUTCOMES)
-FINISHED_STATUSES = (Status.WARM, Status.COLD, Status.NOT_INTERESTED, Status.DO_NOT_CONTACT)
 
 
 class SqlLearningRepository:
@@ -50,11 +49,6 @@ class SqlLearningRepository:
         return dict(found)
 
     def fingerprint(self) -> str:
-        """Counts of contacts per finished status: it changes when the history grows."""
-        query = (
-            select(followup_state.c.status, func.count())
-            .where(followup_state.c.status.in_([s.value for s in FINISHED_STATUSES]))
-            .group_by(followup_state.c.status)
-        )
-        counts = sorted((str(status), int(n)) for status, n in self._connection.execute(query))
-        return ",".join(f"{status}={n}" for status, n in counts)
+        """The newest touch's id: it changes when the history grows (one index lookup)."""
+        newest = self._connection.execute(select(func.max(touches.c.id))).scalar()
+        return str(newest or 0)
