@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ringback.domain.access import Actor, contact_filter
@@ -43,15 +44,32 @@ def stats_filter(actor: Actor, segment: str | None = None, user: str | None = No
     return StatsFilter(contact_filter(actor), segment or None, user or None)
 
 
-def load_stats(uow_factory: UowFactory, scope: StatsFilter) -> Stats:
+def load_stats(
+    uow_factory: UowFactory, scope: StatsFilter, charts: Collection[str] = CHARTS
+) -> Stats:
+    """Every chart in `charts` (the others are left empty: a CSV download needs one)."""
+    cells, rates, stages = heatmap([]), list[VariantRate](), funnel([])
+    attempts = touches = distribution({})
     with uow_factory() as uow:
         figures = uow.analytics
-        cells = heatmap(figures.call_hours(scope))
-        rates = callback_rates(figures.messages(scope), figures.answers(scope))
-        stages = funnel(figures.funnel_counts(scope))
-        attempts = distribution(figures.attempts_to_first_reach(scope))
-        touches = distribution(figures.attempts_per_reached(scope))
+        if "heatmap" in charts:
+            cells = heatmap(figures.call_hours(scope))
+        if "callbacks" in charts:
+            rates = callback_rates(figures.messages(scope), figures.answers(scope))
+        if "funnel" in charts:
+            stages = funnel(figures.funnel_counts(scope))
+        if "attempts" in charts or "touches" in charts:
+            attempts, touches = _attempt_shapes(figures.reached_attempts(scope))
     return Stats(cells, rates, stages, attempts, touches)
+
+
+def _attempt_shapes(pairs: Mapping[tuple[int, int], int]) -> tuple[Distribution, Distribution]:
+    to_first: Counter[int] = Counter()
+    total: Counter[int] = Counter()
+    for (first, every), contacts in pairs.items():
+        to_first[first] += contacts
+        total[every] += contacts
+    return distribution(to_first), distribution(total)
 
 
 def chart_rows(stats: Stats, chart: str) -> tuple[list[str], list[list[object]]]:

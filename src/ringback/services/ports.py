@@ -260,9 +260,8 @@ class AnalyticsRepository(Protocol):
 
     def funnel_counts(self, scope: StatsFilter) -> list[tuple[str, int]]: ...
 
-    def attempts_to_first_reach(self, scope: StatsFilter) -> dict[int, int]: ...
-
-    def attempts_per_reached(self, scope: StatsFilter) -> dict[int, int]: ...
+    def reached_attempts(self, scope: StatsFilter) -> dict[tuple[int, int], int]:
+        """{(attempts to the first reach, all attempts): reached contacts}."""
 
 
 class PasswordHasher(Protocol):

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Connection,
+    FromClause,
     Select,
     Subquery,
     and_,
@@ -41,6 +43,10 @@ def _values(outcomes: Iterable[object]) -> list[str]:
 
 
 OUTBOUND = touches.c.direction == Direction.OUTBOUND.value
+# `contact_id + 0` in joins and groupings: it keeps SQLite from walking the touches in
+# contact order through the (contact_id, at) index, a random read per touch (30× slower
+# on 2M touches), and makes it scan the table once in storage order instead.
+CONTACT_OF_TOUCH = touches.c.contact_id + 0
 ATTEMPT = and_(OUTBOUND, touches.c.channel != Channel.MEETING.value)
 
 
@@ -54,11 +60,12 @@ class SqlAnalyticsRepository:
         answered = func.sum(
             case((touches.c.outcome.in_(_values(ANSWERED_CALL_OUTCOMES)), 1), else_=0)
         )
+        zones = self._contacts_in(scope)
         query = (
-            select(contacts.c.timezone, hour, func.count(), answered)
-            .select_from(touches.join(contacts, contacts.c.id == touches.c.contact_id))
-            .where(OUTBOUND, touches.c.channel == Channel.CALL.value, *self._scope(scope))
-            .group_by(contacts.c.timezone, hour)
+            select(zones.c.timezone, hour, func.count(), answered)
+            .select_from(touches.join(zones, zones.c.id == CONTACT_OF_TOUCH))
+            .where(OUTBOUND, touches.c.channel == Channel.CALL.value, *self._user(scope))
+            .group_by(zones.c.timezone, hour)
         )
         return [
             CallHour(zone, _instant(at), int(calls), int(won or 0))
@@ -67,7 +74,7 @@ class SqlAnalyticsRepository:
 
     def messages(self, scope: StatsFilter) -> list[Message]:
         """Outbound touches that used a template."""
-        query = self._touch_query(touches.c.template).where(
+        query = self._touch_query(scope, touches.c.template).where(
             OUTBOUND, touches.c.template.is_not(None), *self._scope(scope)
         )
         rows = self._connection.execute(query).all()
@@ -75,7 +82,7 @@ class SqlAnalyticsRepository:
 
     def answers(self, scope: StatsFilter) -> list[tuple[int, datetime]]:
         """Inbound answers (call-backs, replies, inbound emails) of the contacts in scope."""
-        query = self._touch_query().where(
+        query = self._touch_query(scope).where(
             touches.c.outcome.in_(_values(CALLBACK_OUTCOMES)), *self._scope(scope, by_user=False)
         )
         return [(row[0], row[1]) for row in self._connection.execute(query).all()]
@@ -91,36 +98,26 @@ class SqlAnalyticsRepository:
         counts += [(name, self._count_contacts(scope, _values(o))) for name, o in stages]
         return counts
 
-    def attempts_to_first_reach(self, scope: StatsFilter) -> dict[int, int]:
-        """{attempts up to and including the first reach: number of contacts}."""
+    def reached_attempts(self, scope: StatsFilter) -> dict[tuple[int, int], int]:
+        """{(attempts up to and including the first reach, all attempts): reached contacts}."""
         first = self._first_reach(scope)
+        until_reached = func.sum(case((touches.c.at <= first.c.first_at, 1), else_=0))
         per_contact = (
-            select(func.count().label("n"))
-            .select_from(touches.join(first, first.c.contact_id == touches.c.contact_id))
-            .where(ATTEMPT, touches.c.at <= first.c.first_at, *self._user(scope))
-            .group_by(touches.c.contact_id)
+            select(until_reached.label("to_first"), func.count().label("total"))
+            .select_from(touches.join(first, first.c.contact_id == CONTACT_OF_TOUCH))
+            .where(ATTEMPT, *self._user(scope))
+            .group_by(CONTACT_OF_TOUCH)
             .subquery()
         )
-        return self._histogram(per_contact.c.n)
-
-    def attempts_per_reached(self, scope: StatsFilter) -> dict[int, int]:
-        """{attempts over the whole history: number of reached contacts}."""
-        first = self._first_reach(scope)
-        conditions = [ATTEMPT, *self._user(scope)]
-        per_contact = (
-            select(func.count().label("n"))
-            .select_from(touches.join(first, first.c.contact_id == touches.c.contact_id))
-            .where(*conditions)
-            .group_by(touches.c.contact_id)
-            .subquery()
-        )
-        return self._histogram(per_contact.c.n)
+        pair = (per_contact.c.to_first, per_contact.c.total)
+        query = select(*pair, func.count()).group_by(*pair)
+        return {(int(a), int(b)): int(n) for a, b, n in self._connection.execute(query)}
 
     def _first_reach(self, scope: StatsFilter) -> Subquery:
         """Each reached contact in scope with the time it was first reached."""
         return (
             select(touches.c.contact_id, func.min(touches.c.at).label("first_at"))
-            .select_from(touches.join(contacts, contacts.c.id == touches.c.contact_id))
+            .select_from(self._source(scope))
             .where(
                 touches.c.outcome.in_(_values(REACHED_OUTCOMES)),
                 *self._scope(scope, by_user=False),
@@ -129,12 +126,7 @@ class SqlAnalyticsRepository:
             .subquery()
         )
 
-    def _histogram(self, column: ColumnElement[int]) -> dict[int, int]:
-        query = select(column, func.count()).group_by(column)
-        return {int(n): int(k) for n, k in self._connection.execute(query)}
-
     def _count_contacts(self, scope: StatsFilter, outcomes: list[str] | None) -> int:
-        joined = touches.join(contacts, contacts.c.id == touches.c.contact_id)
         conditions = list(self._scope(scope))
         if outcomes is not None:
             conditions.append(touches.c.outcome.in_(outcomes))
@@ -143,31 +135,43 @@ class SqlAnalyticsRepository:
         else:
             query = (
                 select(func.count(distinct(touches.c.contact_id)))
-                .select_from(joined)
+                .select_from(self._source(scope))
                 .where(*conditions)
             )
         return int(self._connection.execute(query).scalar_one())
 
-    def _touch_query(self, *extra: ColumnElement[Any]) -> Select[Any]:
-        return select(touches.c.contact_id, touches.c.at, *extra).select_from(
-            touches.join(contacts, contacts.c.id == touches.c.contact_id)
-        )
+    def _touch_query(self, scope: StatsFilter, *extra: ColumnElement[Any]) -> Select[Any]:
+        return select(touches.c.contact_id, touches.c.at, *extra).select_from(self._source(scope))
+
+    def _source(self, scope: StatsFilter) -> FromClause:
+        """The touches, joined to their contacts only when a contact filter needs them."""
+        if not self._contact_scope(scope):
+            return touches
+        chosen = self._contacts_in(scope)
+        return touches.join(chosen, chosen.c.id == CONTACT_OF_TOUCH)
+
+    def _contacts_in(self, scope: StatsFilter) -> CTE:
+        """Id and zone of the contacts in scope, materialised once: joining every touch
+        to this narrow table is several times faster than to the wide contact rows."""
+        chosen = select(contacts.c.id, contacts.c.timezone).where(*self._contact_scope(scope))
+        return chosen.cte("chosen").prefix_with("MATERIALIZED")
 
     def _contact_scope(self, scope: StatsFilter) -> list[ColumnElement[bool]]:
-        conditions = [owner_allowed(scope.visible)]
+        conditions = [] if scope.visible.owners is None else [owner_allowed(scope.visible)]
         if scope.segment:
             conditions.append(contacts.c.segment == scope.segment)
         return conditions
 
     def _scope(self, scope: StatsFilter, by_user: bool = True) -> list[ColumnElement[bool]]:
-        return self._contact_scope(scope) + (self._user(scope) if by_user else [])
+        """Conditions on the touches (the contact filters are in `_source`'s join)."""
+        return self._user(scope) if by_user else []
 
     def _user(self, scope: StatsFilter) -> list[ColumnElement[bool]]:
         return [touches.c.user_name == scope.user] if scope.user else []
 
     def _hour(self, column: ColumnElement[datetime]) -> ColumnElement[object]:
         if self._connection.dialect.name == "sqlite":
-            return func.strftime("%Y-%m-%d %H:00:00", column)
+            return func.substr(column, 1, 13)  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
         return func.date_trunc("hour", column)
 
 
@@ -175,4 +179,4 @@ def _instant(value: object) -> datetime:
     """The hour a group starts, as aware UTC (SQLite gives text, PostgreSQL a datetime)."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+    return datetime.fromisoformat(f"{value}:00").replace(tzinfo=UTC)

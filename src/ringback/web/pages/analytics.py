@@ -60,7 +60,7 @@ def analytics_csv(
 ) -> Response:
     if chart not in CHARTS:
         raise HTTPException(404, f"no chart named {chart!r}; charts: {', '.join(CHARTS)}")
-    figures = load_stats(uow_factory, stats_filter(user.actor, segment, by))
+    figures = load_stats(uow_factory, stats_filter(user.actor, segment, by), [chart])
     return Response(
         to_csv(*chart_rows(figures, chart)),
         media_type="text/csv; charset=utf-8",
