@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ringback.adapters.db.settings_repository import SqlSettingsRepository
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.access import Actor, Role
 from ringback.domain.model import (
@@ -82,6 +83,21 @@ def test_new_touches_make_the_model_stale_after_an_hour(uow_factory: UowFactory)
     assert soon.checked_at == first.checked_at
     later = current_model(uow_factory, LATER + timedelta(hours=1))
     assert later.checked_at == LATER + timedelta(hours=1)
+
+
+def test_a_fit_that_cannot_be_cached_is_still_used(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_referral_history(uow_factory, count=40)
+
+    def taken(*_: object) -> None:
+        raise RuntimeError("a concurrent refit stored it first")
+
+    monkeypatch.setattr(SqlSettingsRepository, "save", taken)
+    cached = current_model(uow_factory, LATER)
+    assert cached.model is not None
+    with uow_factory() as uow:
+        assert stored(uow) is None
 
 
 def test_evaluation_on_a_time_ordered_split_reports_auc(uow_factory: UowFactory) -> None:

@@ -9,6 +9,7 @@ contacts, the most recently touched first.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ from ringback.domain.scoring.model import CHANGED_STALE_AFTER, is_stale
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
 
+logger = logging.getLogger(__name__)
 MODEL_KEY = "lead_score_model"
 TRAINING_LIMIT = 5000
 
@@ -77,9 +79,12 @@ def refit(uow_factory: UowFactory, now: datetime) -> Cached:
     model = train(examples, now, fingerprint)
     reason = too_little(examples) or f"fitted on {len(examples)} finished contacts"
     cached = Cached(model, now, fingerprint, reason)
-    with uow_factory() as uow:
-        uow.settings.save(MODEL_KEY, _to_data(cached), now)
-        uow.commit()
+    try:
+        with uow_factory() as uow:
+            uow.settings.save(MODEL_KEY, _to_data(cached), now)
+            uow.commit()
+    except Exception:  # the cache only saves work: e.g. a concurrent refit stored it first
+        logger.warning("the fitted lead score could not be cached", exc_info=True)
     return cached
 
 
