@@ -21,7 +21,7 @@ from ringback.domain.model import (
     Touch,
 )
 from ringback.domain.phone import parse_phone
-from ringback.services.analytics import load_stats, stats_filter
+from ringback.services.analytics import HEATMAP_KEY, load_stats, stats_filter
 from ringback.services.plan import plan_range
 from ringback.services.scoring import (
     MODEL_KEY,
@@ -232,3 +232,39 @@ def test_stats_on_an_empty_database(uow_factory: UowFactory) -> None:
     assert all(c.calls == 0 for c in stats.heatmap)
     assert [s.contacts for s in stats.funnel] == [0, 0, 0, 0]
     assert stats.callbacks == [] and stats.attempts.mean is None
+
+
+def test_the_heatmap_adds_only_the_calls_logged_since_its_stored_counts(
+    uow_factory: UowFactory, calls_made: dict[str, int]
+) -> None:
+    scope = stats_filter(owner_of_all())
+    key = f"{HEATMAP_KEY}:*||"
+    load_stats(uow_factory, scope, ["heatmap"], now=MON_14)
+    with uow_factory() as uow:
+        stored_counts = uow.settings.get(key)
+        assert stored_counts["upto"] == uow.analytics.newest_touch_id()
+        stored_counts["cells"][0] = [99, 0]  # Mon 00h: a mark only the stored counts carry
+        uow.settings.save(key, stored_counts, MON_14)
+        uow.touches.add(call(calls_made["ny"], MON_14 + timedelta(hours=2), Outcome.CONNECTED))
+        uow.commit()
+    later = load_stats(uow_factory, scope, ["heatmap"], now=MON_14 + timedelta(hours=1))
+    cell = {(c.weekday, c.hour): c for c in later.heatmap}
+    assert cell[(0, 0)].calls == 99  # read from the stored counts, not recounted
+    assert (cell[(0, 11)].calls, cell[(0, 11)].answered) == (1, 1)  # the new call, 11:10 NY
+    assert cell[(0, 9)].calls == 3
+    recounted = load_stats(uow_factory, scope, ["heatmap"], now=MON_14 + timedelta(days=1))
+    assert recounted.heatmap == load_stats(uow_factory, scope, ["heatmap"]).heatmap
+    assert {(c.weekday, c.hour): c for c in recounted.heatmap}[(0, 0)].calls == 0
+
+
+def test_each_scope_keeps_its_own_heatmap_counts(
+    uow_factory: UowFactory, calls_made: dict[str, int]
+) -> None:
+    rita = stats_filter(Actor("rita", Role.REP), segment=None, user="rita")
+    load_stats(uow_factory, rita, ["heatmap"], now=MON_14)
+    again = load_stats(uow_factory, rita, ["heatmap"], now=MON_14 + timedelta(minutes=5))
+    assert sum(c.calls for c in again.heatmap) == 4
+    everyone = load_stats(uow_factory, stats_filter(owner_of_all()), ["heatmap"], now=MON_14)
+    assert sum(c.calls for c in everyone.heatmap) == 6
+    with uow_factory() as uow:
+        assert uow.settings.get(f"{HEATMAP_KEY}:rita,team||rita") is not None

@@ -55,17 +55,20 @@ def score(
     with user_errors():
         app.ensure_schema()
         if evaluate:
-            result = evaluate_history(app.uow_factory(), now)
+            result = evaluate_history(app.read_uow_factory(), now)
             if as_json:
                 print_json(result.as_dict())
             else:
                 console.print(result.message, highlight=False)
             return
         if contact is None:
-            _show_model(current_model(app.uow_factory(), now, force=refit), as_json)
+            model = current_model(
+                app.uow_factory(), now, force=refit, reader=app.read_uow_factory()
+            )
+            _show_model(model, as_json)
             return
         found, scored, cached = score_one(
-            app.uow_factory(), contact, app.settings.default_region, now
+            app.uow_factory(), contact, app.settings.default_region, now, app.read_uow_factory()
         )
     if as_json:
         print_json({"contact_id": found.id, "name": found.full_name, **score_public(scored)})
@@ -145,7 +148,10 @@ def stats(
     app = app_of(ctx)
     with user_errors():
         app.ensure_schema()
-        figures = load_stats(app.uow_factory(), StatsFilter(segment=segment, user=user))
+        scope = StatsFilter(segment=segment, user=user)
+        figures = load_stats(
+            app.uow_factory(), scope, now=datetime.now(UTC), reader=app.read_uow_factory()
+        )
     if csv_dir is not None:
         csv_dir.mkdir(parents=True, exist_ok=True)
         for chart in CHARTS:

@@ -67,6 +67,28 @@ def heatmap(rows: Iterable[CallHour]) -> list[Cell]:
     ]
 
 
+def add_cells(first: Sequence[Cell], second: Sequence[Cell]) -> list[Cell]:
+    """Cell by cell sums of two heatmaps (both 7 × 24, in the same order)."""
+    return [
+        Cell(a.weekday, a.hour, a.calls + b.calls, a.answered + b.answered)
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+def cells_to_data(cells: Sequence[Cell]) -> list[list[int]]:
+    return [[c.calls, c.answered] for c in cells]
+
+
+def cells_from_data(data: object) -> list[Cell] | None:
+    """Cells stored by `cells_to_data`, or None when `data` is not 7 × 24 of them."""
+    if not isinstance(data, list) or len(data) != 7 * 24:
+        return None
+    try:
+        return [Cell(i // 24, i % 24, int(v[0]), int(v[1])) for i, v in enumerate(data)]
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

@@ -71,9 +71,12 @@ def load_examples(uow: UnitOfWork, limit: int = TRAINING_LIMIT) -> list[Example]
     return [e for e in examples if e is not None]
 
 
-def refit(uow_factory: UowFactory, now: datetime) -> Cached:
-    """Fit on the current history and store the result (a model or the reason for none)."""
-    with uow_factory() as uow:
+def refit(uow_factory: UowFactory, now: datetime, reader: UowFactory | None = None) -> Cached:
+    """Fit on the current history and store the result (a model or the reason for none).
+
+    Reads through `reader` when given (read-only: on SQLite it never holds up writers).
+    """
+    with (reader or uow_factory)() as uow:
         fingerprint = uow.learning.fingerprint()
         examples = load_examples(uow)
     model = train(examples, now, fingerprint)
@@ -88,15 +91,21 @@ def refit(uow_factory: UowFactory, now: datetime) -> Cached:
     return cached
 
 
-def current_model(uow_factory: UowFactory, now: datetime, *, force: bool = False) -> Cached:
+def current_model(
+    uow_factory: UowFactory,
+    now: datetime,
+    *,
+    force: bool = False,
+    reader: UowFactory | None = None,
+) -> Cached:
     """The cached model, refitted first when missing or stale (or when `force`)."""
-    with uow_factory() as uow:
+    with (reader or uow_factory)() as uow:
         cached = stored(uow)
         if cached is not None and not force and now - cached.checked_at < CHANGED_STALE_AFTER:
             return cached  # fresh whatever happened since: no need to look at the history
         fingerprint = uow.learning.fingerprint()
     if force or cached is None or is_stale(cached.checked_at, cached.fingerprint, fingerprint, now):
-        return refit(uow_factory, now)
+        return refit(uow_factory, now, reader)
     return cached
 
 
@@ -164,11 +173,16 @@ def evaluate_history(uow_factory: UowFactory, now: datetime) -> Evaluation:
 
 
 def score_one(
-    uow_factory: UowFactory, ref: str, default_region: str, now: datetime
+    uow_factory: UowFactory,
+    ref: str,
+    default_region: str,
+    now: datetime,
+    reader: UowFactory | None = None,
 ) -> tuple[Contact, ContactScore, Cached]:
     """One contact's score and top factors (an id, phone, email or name), refitting if stale."""
-    with uow_factory() as uow:
+    reads = reader or uow_factory
+    with reads() as uow:
         contact = find_contact(uow, ref, default_region)
-    cached = current_model(uow_factory, now)
+    cached = current_model(uow_factory, now, reader=reader)
     assert contact.id is not None
-    return contact, score_contacts(uow_factory, [contact], cached.model)[contact.id], cached
+    return contact, score_contacts(reads, [contact], cached.model)[contact.id], cached

@@ -54,8 +54,18 @@ class SqlAnalyticsRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def call_hours(self, scope: StatsFilter) -> list[CallHour]:
-        """Outbound calls and answered ones per contact zone and UTC hour."""
+    def newest_touch_id(self) -> int:
+        return int(self._connection.execute(select(func.max(touches.c.id))).scalar() or 0)
+
+    def call_hours(
+        self, scope: StatsFilter, after_id: int = 0, upto_id: int | None = None
+    ) -> list[CallHour]:
+        """Outbound calls and answered ones per contact zone and UTC hour, among the
+        touches with after_id < id <= upto_id (touches are append-only: a range of ids
+        is exactly the touches logged since)."""
+        ids = [touches.c.id > after_id] if after_id else []
+        if upto_id is not None:
+            ids.append(touches.c.id <= upto_id)
         hour = self._hour(touches.c.at).label("hour")
         answered = func.sum(
             case((touches.c.outcome.in_(_values(ANSWERED_CALL_OUTCOMES)), 1), else_=0)
@@ -64,7 +74,7 @@ class SqlAnalyticsRepository:
         query = (
             select(zones.c.timezone, hour, func.count(), answered)
             .select_from(touches.join(zones, zones.c.id == CONTACT_OF_TOUCH))
-            .where(OUTBOUND, touches.c.channel == Channel.CALL.value, *self._user(scope))
+            .where(OUTBOUND, touches.c.channel == Channel.CALL.value, *ids, *self._user(scope))
             .group_by(zones.c.timezone, hour)
         )
         return [

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ringback.services.analytics import CHARTS, chart_rows, load_stats, stats_filter, to_csv
 from ringback.web.charts import distribution_svg, funnel_svg, heatmap_svg, intervals_svg
-from ringback.web.deps import PageUser, UowFactoryDep
+from ringback.web.deps import Now, PageUser, ReadUowFactoryDep, UowFactoryDep
 from ringback.web.templating import render
 
 router = APIRouter()
@@ -28,10 +28,13 @@ def analytics(
     request: Request,
     user: PageUser,
     uow_factory: UowFactoryDep,
+    reader: ReadUowFactoryDep,
+    now: Now,
     segment: Segment = None,
     by: UserName = None,
 ) -> HTMLResponse:
-    figures = load_stats(uow_factory, stats_filter(user.actor, segment, by))
+    scope = stats_filter(user.actor, segment, by)
+    figures = load_stats(uow_factory, scope, now=now, reader=reader)
     charts = {
         "heatmap": heatmap_svg(figures.heatmap),
         "callbacks": intervals_svg(figures.callbacks),
@@ -55,12 +58,15 @@ def analytics_csv(
     chart: str,
     user: PageUser,
     uow_factory: UowFactoryDep,
+    reader: ReadUowFactoryDep,
+    now: Now,
     segment: Segment = None,
     by: UserName = None,
 ) -> Response:
     if chart not in CHARTS:
         raise HTTPException(404, f"no chart named {chart!r}; charts: {', '.join(CHARTS)}")
-    figures = load_stats(uow_factory, stats_filter(user.actor, segment, by), [chart])
+    scope = stats_filter(user.actor, segment, by)
+    figures = load_stats(uow_factory, scope, [chart], now=now, reader=reader)
     return Response(
         to_csv(*chart_rows(figures, chart)),
         media_type="text/csv; charset=utf-8",
