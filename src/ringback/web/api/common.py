@@ -46,11 +46,15 @@ def contact_detail(
 
 
 def scored_details(
-    uow_factory: UowFactory, pairs: Sequence[tuple[Contact, FollowUpState]], now: datetime
+    uow_factory: UowFactory,
+    pairs: Sequence[tuple[Contact, FollowUpState]],
+    now: datetime,
+    reader: UowFactory | None = None,
 ) -> list[dict[str, Any]]:
-    """`contact_detail` of each pair with its R11 lead score (refitted first when stale)."""
-    model = current_model(uow_factory, now).model if pairs else None
-    scores = score_contacts(uow_factory, [c for c, _ in pairs], model)
+    """`contact_detail` of each pair with its R11 lead score (refitted first when stale);
+    reads through `reader` when given (read-only: on SQLite it never holds up writers)."""
+    model = current_model(uow_factory, now, reader=reader).model if pairs else None
+    scores = score_contacts(reader or uow_factory, [c for c, _ in pairs], model)
     return [contact_detail(c, s, scores.get(c.id or 0)) for c, s in pairs]
 
 

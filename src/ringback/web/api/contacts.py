@@ -33,7 +33,7 @@ from ringback.web.api.schemas import (
     TouchPublic,
     WhyPublic,
 )
-from ringback.web.deps import ApiActor, AppDep, Now, UowFactoryDep
+from ringback.web.deps import ApiActor, AppDep, Now, ReadUowFactoryDep, UowFactoryDep
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -44,6 +44,7 @@ def list_contacts(
     uow_factory: UowFactoryDep,
     app: AppDep,
     now: Now,
+    reader: ReadUowFactoryDep,
     status: Status | None = None,
     segment: str | None = None,
     owner: Annotated[
@@ -72,7 +73,7 @@ def list_contacts(
     found = directory.list_contacts(uow_factory, actor, query)
     return answer(
         {
-            "items": scored_details(uow_factory, found, now),
+            "items": scored_details(uow_factory, found, now, reader),
             "next_after": next_after([c.id for c, _ in found], limit),
         }
     )
@@ -89,10 +90,11 @@ def lookup(
     uow_factory: UowFactoryDep,
     app: AppDep,
     now: Now,
+    reader: ReadUowFactoryDep,
 ) -> JSONResponse:
     """The contacts having this number (R15): an empty list for an unknown number."""
     e164, found = directory.lookup_phone(uow_factory, actor, phone, app.settings.default_region)
-    return answer({"phone": e164, "contacts": scored_details(uow_factory, found, now)})
+    return answer({"phone": e164, "contacts": scored_details(uow_factory, found, now, reader)})
 
 
 @router.post("", response_model=ContactPublic, status_code=201)
@@ -109,11 +111,15 @@ def create_contact(
 
 @router.get("/{contact_id}", response_model=ContactPublic)
 def get_contact(
-    contact_id: PathId, actor: ApiActor, uow_factory: UowFactoryDep, now: Now
+    contact_id: PathId,
+    actor: ApiActor,
+    uow_factory: UowFactoryDep,
+    now: Now,
+    reader: ReadUowFactoryDep,
 ) -> JSONResponse:
     """The contact with its state and its R11 lead score (null: too little history)."""
     contact, state = directory.get_contact(uow_factory, actor, contact_id)
-    return answer(scored_details(uow_factory, [(contact, state)], now)[0])
+    return answer(scored_details(uow_factory, [(contact, state)], now, reader)[0])
 
 
 @router.patch("/{contact_id}", response_model=ContactPublic)
