@@ -14,6 +14,7 @@ from ringback.cli import (
     contacts,
     database,
     demo,
+    learning,
     letters,
     mail,
     plan,
@@ -84,6 +85,7 @@ mail.register(app)
 scripts.register(app)
 templates.register(app)
 simulate.register(app)
+learning.register(app)
 
 
 def main() -> None:

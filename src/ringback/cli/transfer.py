@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -22,6 +23,7 @@ from ringback.adapters.documents.csv_io import (
     write_contacts_csv,
 )
 from ringback.adapters.documents.vcard import read_vcards, write_vcards
+from ringback.bootstrap import App
 from ringback.cli.common import (
     EXIT_SOME_REJECTED,
     app_of,
@@ -32,8 +34,10 @@ from ringback.cli.common import (
     user_errors,
 )
 from ringback.domain.errors import InvalidField
+from ringback.domain.model import Contact
 from ringback.services.import_validation import RowBlock
 from ringback.services.importing import ImportReport, import_contact_blocks, row_blocks
+from ringback.services.scoring import current_model, score_contacts
 from ringback.services.touch_import import import_touches
 
 
@@ -128,19 +132,40 @@ def export(
     output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
     segment: str | None = typer.Option(None, "--segment", help="Only this segment."),
     owner: str | None = typer.Option(None, "--owner", help="Only this owner's contacts."),
+    with_score: bool = typer.Option(
+        False, "--score", help="CSV only: add a lead_score column (R11; empty: no score)."
+    ),
 ) -> None:
-    """Export contacts as CSV (re-importable) or vCard 4.0."""
+    """Export contacts as CSV (re-importable) or vCard 4.0.
+
+    Examples:
+
+      ringback export -o contacts.csv --score
+    """
     app = app_of(ctx)
     if format_ not in ("csv", "vcard"):
         fail(f"--format: {format_!r} is unknown; use csv or vcard")
+    if with_score and format_ != "csv":
+        fail("--score: only a CSV export has a lead_score column")
     with user_errors():
         app.ensure_schema()
         with app.uow_factory()() as uow:
             contacts = list(uow.contacts.list(segment=segment, owner=owner))
+        extra = {"lead_score": _scores(app, contacts)} if with_score else None
     with _target(output) as stream:
-        count = (write_vcards if format_ == "vcard" else write_contacts_csv)(contacts, stream)
+        if format_ == "vcard":
+            count = write_vcards(contacts, stream)
+        else:
+            count = write_contacts_csv(contacts, stream, extra=extra)
     if output is not None:
         console.print(f"Exported {count} contacts to {output}")
+
+
+def _scores(app: App, contacts: list[Contact]) -> dict[int, str]:
+    """Each contact's R11 lead score with 4 decimals; no entry when there is none."""
+    model = current_model(app.uow_factory(), datetime.now(UTC)).model
+    scored = score_contacts(app.uow_factory(), contacts, model)
+    return {i: f"{s.score:.4f}" for i, s in scored.items() if s.score is not None}
 
 
 def _pairs(pairs: list[str]) -> dict[str, str]:

@@ -41,6 +41,8 @@ LOAD_PENALTY = 0.4
 FIXED_TIME_TIERS = frozenset({Tier.APPOINTMENT, Tier.PROMISED})
 NOT_RANKED = "due, ranked below the work examined for this plan; rolls forward to the next plan"
 STOPPED_BY = {"R11": "R11: missed (no working number or email)", "R12": "R12: do not contact"}
+# Ranking hook (R11 lead score): within a tier, a higher value is worked first.
+LeadRanker = Callable[[Contact, FollowUpState], float]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class PlanItem:
     action: Action
     score: float
     overdue: bool
+    lead_score: float | None = None  # R11: orders items within their tier (R18)
 
     def as_dict(self) -> dict[str, object]:
         """The public JSON shape of a plan item (ISO 8601 UTC instants)."""
@@ -105,11 +108,12 @@ class Plan:
 
 
 class _Candidate(NamedTuple):
-    rank: tuple[int, datetime, int]
+    rank: tuple[int, float, datetime, int]
     contact: Contact
     state: FollowUpState
     cadence: Cadence
     due: Due
+    lead: float | None
 
 
 def build_plan(
@@ -120,17 +124,19 @@ def build_plan(
     end: datetime,
     capacity: int | None = None,
     timing: TimingModel | None = None,
+    lead: LeadRanker | None = None,
 ) -> Plan:
     """The ordered plan for [start, end) from (contact, state) pairs (R14, R18).
 
     `capacity` (default `policy.daily_capacity`) applies to each 24 hours from `start`;
-    pass `start` at the user's local midnight so the days are theirs.
+    pass `start` at the user's local midnight so the days are theirs. `lead` (the R11
+    lead score) orders contacts within the warm, cadence and cold tiers.
     """
     start, end = utc(start), utc(end)
     builder = _Builder(
         policy, start, end, capacity or policy.daily_capacity, timing or SpreadTiming()
     )
-    candidates, stopped = _rank(items, cadence_for, end)
+    candidates, stopped = _rank(items, cadence_for, end, lead)
     for candidate in sorted(candidates, key=lambda c: c.rank):
         builder.place(candidate)
     return builder.plan(stopped)
@@ -140,6 +146,7 @@ def _rank(
     items: Iterable[tuple[Contact, FollowUpState]],
     cadence_for: Callable[[Contact], Cadence],
     end: datetime,
+    lead: LeadRanker | None = None,
 ) -> tuple[list[_Candidate], dict[str, int]]:
     """Cheap O(1) ranking of every item by R18 tier and due time; stopped ones counted."""
     candidates: list[_Candidate] = []
@@ -150,9 +157,19 @@ def _rank(
         if due is None:
             stopped[STOPPED_BY["R12"]] += 1
         elif due.at < end:
-            rank = (due.tier.rank, due.at, contact.id or 0)
-            candidates.append(_Candidate(rank, contact, state, cadence, due))
+            score = _lead(lead, contact, state, due)
+            rank = (due.tier.rank, -(score or 0.0), due.at, contact.id or 0)
+            candidates.append(_Candidate(rank, contact, state, cadence, due, score))
     return candidates, dict(stopped)
+
+
+def _lead(
+    lead: LeadRanker | None, contact: Contact, state: FollowUpState, due: Due
+) -> float | None:
+    """The lead score, for tiers ordered by it (fixed-time tiers keep their time order)."""
+    if lead is None or due.tier in FIXED_TIME_TIERS:
+        return None
+    return lead(contact, state)
 
 
 class _Builder:
@@ -229,7 +246,14 @@ class _Builder:
         )
         overdue = action.due_at < self.start
         self.items.append(
-            PlanItem(candidate.contact.id, candidate.contact.full_name, planned, score, overdue)
+            PlanItem(
+                candidate.contact.id,
+                candidate.contact.full_name,
+                planned,
+                score,
+                overdue,
+                candidate.lead,
+            )
         )
 
     def _reason(self, candidate: _Candidate, action: Action, suggested: datetime) -> str:
@@ -303,11 +327,15 @@ def _bucket(at: datetime) -> datetime:
     return at - timedelta(minutes=at.minute % 15, seconds=at.second, microseconds=at.microsecond)
 
 
-def _order(item: PlanItem) -> tuple[int, float, datetime]:
-    """R18: tier first; fixed-time tiers by time, warm and cold by due, cadence by score."""
+def _order(item: PlanItem) -> tuple[int, float, float, datetime]:
+    """R18: tier first; fixed-time tiers by time, warm and cold by due, cadence by score.
+
+    Within the warm, cadence and cold tiers the R11 lead score comes first, if any.
+    """
     action = item.action
+    lead = -(item.lead_score or 0.0)
     if action.tier in FIXED_TIME_TIERS:
-        return (action.tier.rank, 0.0, action.suggested_at)
+        return (action.tier.rank, 0.0, 0.0, action.suggested_at)
     if action.tier is Tier.CADENCE:
-        return (action.tier.rank, -item.score, action.due_at)
-    return (action.tier.rank, 0.0, action.due_at)
+        return (action.tier.rank, lead, -item.score, action.due_at)
+    return (action.tier.rank, lead, 0.0, action.due_at)

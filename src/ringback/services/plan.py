@@ -23,13 +23,14 @@ from ringback.domain.access import in_plan_of
 from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Explanation, explain_next
 from ringback.domain.model import Contact, FollowUpState, PreferredWindow, Status, utc
-from ringback.domain.planner import DAY, Plan, build_plan
+from ringback.domain.planner import DAY, LeadRanker, Plan, build_plan
 from ringback.domain.policy import Policy
 from ringback.domain.state import reassess
 from ringback.domain.timing import TimingModel
 from ringback.services.cadences import CadenceFor, stored_cadence_for
 from ringback.services.contacts import UowFactory, find_contact
 from ringback.services.ports import UnitOfWork
+from ringback.services.scoring import plan_ranker
 from ringback.services.team_settings import stored_policy
 from ringback.services.timing import (
     PLAN_FOLD,
@@ -62,6 +63,7 @@ def plan_range(
     *,
     cadence_for: CadenceFor | None = None,
     timing: TimingModel | None = None,
+    lead: LeadRanker | None = None,
 ) -> Plan:
     """The ordered plan for [start, end) within `capacity` per day (R14, R18).
 
@@ -69,12 +71,14 @@ def plan_range(
     contacts and their own, less call-backs reserved for someone else); None plans
     every contact. Without `cadence_for`, contacts follow the stored cadences, and
     without `policy` the team's stored settings apply (each read once for the plan).
+    Without `lead`, the cached R11 lead score orders contacts within a tier, if fitted.
     """
     start, end = utc(start), utc(end)
-    if cadence_for is None or policy is None:
+    if cadence_for is None or policy is None or lead is None:
         with uow_factory() as uow:
             cadence_for = cadence_for or stored_cadence_for(uow)
             policy = policy or stored_policy(uow)
+            lead = lead or plan_ranker(uow)
     per_day = capacity or policy.daily_capacity
     wanted = per_day * max(1, -(-(end - start) // DAY))
     limit, planned = wanted * OVERSAMPLE, -1
@@ -82,7 +86,7 @@ def plan_range(
     for _ in range(MAX_ROUNDS):
         found = load_candidates(uow_factory, end, limit, user)
         model = timing or _learned(uow_factory, counts, found, plan_seed(start, user))
-        plan = build_plan(found.pairs, cadence_for, policy, start, end, per_day, model)
+        plan = build_plan(found.pairs, cadence_for, policy, start, end, per_day, model, lead)
         plan = replace(plan, not_ranked=found.not_read)
         if _enough(plan, found, wanted, planned):
             break

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
 from ringback.domain.access import ApiToken, OwnerFilter, User
+from ringback.domain.analytics import CallHour, Message
 from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
@@ -54,6 +55,16 @@ class AppointmentQuery:
     include_cancelled: bool = False
     after_id: int = 0
     limit: int = 100
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """Which figures analytics count: the caller's visible contacts (domain/access.py),
+    optionally one segment, and optionally only the touches one user logged."""
+
+    visible: OwnerFilter = EVERYONE
+    segment: str | None = None
+    user: str | None = None
 
 
 class ContactRepository(Protocol):
@@ -281,6 +292,38 @@ class OutboxRepository(Protocol):
     def save_cursor(self, mailbox: str, uidvalidity: int, last_uid: int, at: datetime) -> None: ...
 
 
+class LearningRepository(Protocol):
+    """Reads for the lead score (R11)."""
+
+    def finished(self, limit: int) -> list[tuple[int, Status]]:
+        """Ids and statuses of contacts with a deciding touch or a cold status, latest first."""
+
+    def touches_of(self, contact_ids: Sequence[int]) -> dict[int, list[Touch]]:
+        """Each contact's touches, oldest first."""
+
+    def fingerprint(self) -> str:
+        """A short text that changes when the history grows (new touches)."""
+
+
+class AnalyticsRepository(Protocol):
+    """Aggregations for analytics; see domain/analytics.py for what each figure means."""
+
+    def newest_touch_id(self) -> int: ...
+
+    def call_hours(
+        self, scope: StatsFilter, after_id: int = 0, upto_id: int | None = None
+    ) -> list[CallHour]: ...
+
+    def messages(self, scope: StatsFilter) -> list[Message]: ...
+
+    def answers(self, scope: StatsFilter) -> list[tuple[int, datetime]]: ...
+
+    def funnel_counts(self, scope: StatsFilter) -> list[tuple[str, int]]: ...
+
+    def reached_attempts(self, scope: StatsFilter) -> dict[tuple[int, int], int]:
+        """{(attempts to the first reach, all attempts): reached contacts}."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -301,6 +344,8 @@ class UnitOfWork(Protocol):
     templates: TemplateRepository
     timing: TimingRepository
     outbox: OutboxRepository
+    learning: LearningRepository
+    analytics: AnalyticsRepository
 
     def __enter__(self) -> Self: ...
 

@@ -108,6 +108,8 @@ touches = Table(
     Column("phone", String),
     Column("external_id", String, unique=True),
     Index("ix_touches_contact_id_at", "contact_id", "at"),
+    # Funnel, first connects, call-back answers and the lead score's labels (issue 7).
+    Index("ix_touches_outcome_contact_id_at", "outcome", "contact_id", "at"),
 )
 
 followup_state = Table(

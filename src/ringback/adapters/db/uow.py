@@ -14,8 +14,10 @@ from ringback.adapters.db.account_repository import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from ringback.adapters.db.analytics_repository import SqlAnalyticsRepository
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
 from ringback.adapters.db.engine import READ_ONLY
+from ringback.adapters.db.learning_repository import SqlLearningRepository
 from ringback.adapters.db.outbox_repository import SqlOutboxRepository
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
@@ -27,9 +29,11 @@ from ringback.adapters.db.settings_repository import SqlSettingsRepository
 from ringback.adapters.db.template_repository import SqlTemplateRepository
 from ringback.adapters.db.timing_repository import SqlTimingRepository
 from ringback.services.ports import (
+    AnalyticsRepository,
     AppointmentRepository,
     CadenceRepository,
     ContactRepository,
+    LearningRepository,
     LoginFailureRepository,
     OutboxRepository,
     SettingsRepository,
@@ -64,6 +68,8 @@ class SqlUnitOfWork:
     templates: TemplateRepository
     timing: TimingRepository
     outbox: OutboxRepository
+    learning: LearningRepository
+    analytics: AnalyticsRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -90,6 +96,8 @@ class SqlUnitOfWork:
         self.templates = SqlTemplateRepository(connection)
         self.timing = SqlTimingRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
+        self.learning = SqlLearningRepository(connection)
+        self.analytics = SqlAnalyticsRepository(connection)
         return self
 
     def __exit__(

@@ -369,24 +369,34 @@ EXPORT_COLUMNS = (
 
 
 def write_contacts_csv(
-    contacts: Iterable[Contact], stream: IO[str], *, custom_fields: Sequence[str] | None = None
+    contacts: Iterable[Contact],
+    stream: IO[str],
+    *,
+    custom_fields: Sequence[str] | None = None,
+    extra: Mapping[str, Mapping[int, str]] | None = None,
 ) -> int:
     """Write contacts as CSV that `read_csv` + import read back identically.
 
     Custom fields become extra columns; pass `custom_fields` (e.g. from a first pass)
-    to stream, otherwise the contacts are gathered in memory to find them.
+    to stream, otherwise the contacts are gathered in memory to find them. `extra`
+    adds computed columns at the end (name → value by contact id), e.g. the lead score.
     Returns the number of contacts written.
     """
+    extra = extra or {}
     if custom_fields is None:
         contacts = list(contacts)
         custom_fields = custom_field_names(contacts)
     custom_columns = {name: _custom_column(name) for name in custom_fields}
     writer = csv.writer(stream)
-    writer.writerow([*EXPORT_COLUMNS, *custom_columns.values()])
+    writer.writerow([*EXPORT_COLUMNS, *custom_columns.values(), *extra])
     written = 0
     for contact in contacts:
         writer.writerow(
-            [*_export_values(contact), *(contact.fields.get(n, "") for n in custom_columns)]
+            [
+                *_export_values(contact),
+                *(contact.fields.get(n, "") for n in custom_columns),
+                *(values.get(contact.id or 0, "") for values in extra.values()),
+            ]
         )
         written += 1
     return written

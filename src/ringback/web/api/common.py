@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
 from fastapi.responses import JSONResponse
 
 from ringback.domain.model import Contact, FollowUpState
+from ringback.services.contacts import UowFactory
+from ringback.services.scoring import ContactScore, current_model, score_contacts
 from ringback.views import contact_public, state_public
 
 MAX_PAGE = 500
@@ -27,8 +31,31 @@ def answer(data: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code)
 
 
-def contact_detail(contact: Contact, state: FollowUpState) -> dict[str, Any]:
-    return {**contact_public(contact), "state": state_public(state)}
+def contact_detail(
+    contact: Contact, state: FollowUpState, scored: ContactScore | None = None
+) -> dict[str, Any]:
+    factors = scored.factors if scored else ()
+    return {
+        **contact_public(contact),
+        "state": state_public(state),
+        "score": None if scored is None or scored.score is None else round(scored.score, 4),
+        "score_factors": [
+            {"feature": f.feature, "contribution": round(f.contribution, 4)} for f in factors
+        ],
+    }
+
+
+def scored_details(
+    uow_factory: UowFactory,
+    pairs: Sequence[tuple[Contact, FollowUpState]],
+    now: datetime,
+    reader: UowFactory | None = None,
+) -> list[dict[str, Any]]:
+    """`contact_detail` of each pair with its R11 lead score (refitted first when stale);
+    reads through `reader` when given (read-only: on SQLite it never holds up writers)."""
+    model = current_model(uow_factory, now, reader=reader).model if pairs else None
+    scores = score_contacts(reader or uow_factory, [c for c, _ in pairs], model)
+    return [contact_detail(c, s, scores.get(c.id or 0)) for c, s in pairs]
 
 
 def next_after(ids: list[int | None], limit: int) -> int | None:

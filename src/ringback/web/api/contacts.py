@@ -20,8 +20,8 @@ from ringback.web.api.common import (
     After,
     PathId,
     answer,
-    contact_detail,
     next_after,
+    scored_details,
 )
 from ringback.web.api.schemas import (
     ContactCreate,
@@ -33,7 +33,7 @@ from ringback.web.api.schemas import (
     TouchPublic,
     WhyPublic,
 )
-from ringback.web.deps import ApiActor, AppDep, Now, UowFactoryDep
+from ringback.web.deps import ApiActor, AppDep, Now, ReadUowFactoryDep, UowFactoryDep
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -43,6 +43,8 @@ def list_contacts(
     actor: ApiActor,
     uow_factory: UowFactoryDep,
     app: AppDep,
+    now: Now,
+    reader: ReadUowFactoryDep,
     status: Status | None = None,
     segment: str | None = None,
     owner: Annotated[
@@ -71,7 +73,7 @@ def list_contacts(
     found = directory.list_contacts(uow_factory, actor, query)
     return answer(
         {
-            "items": [contact_detail(c, s) for c, s in found],
+            "items": scored_details(uow_factory, found, now, reader),
             "next_after": next_after([c.id for c, _ in found], limit),
         }
     )
@@ -87,10 +89,12 @@ def lookup(
     actor: ApiActor,
     uow_factory: UowFactoryDep,
     app: AppDep,
+    now: Now,
+    reader: ReadUowFactoryDep,
 ) -> JSONResponse:
     """The contacts having this number (R15): an empty list for an unknown number."""
     e164, found = directory.lookup_phone(uow_factory, actor, phone, app.settings.default_region)
-    return answer({"phone": e164, "contacts": [contact_detail(c, s) for c, s in found]})
+    return answer({"phone": e164, "contacts": scored_details(uow_factory, found, now, reader)})
 
 
 @router.post("", response_model=ContactPublic, status_code=201)
@@ -102,13 +106,20 @@ def create_contact(
         body.record(only_set=False), default_region=app.settings.default_region, created_at=now
     )
     saved, state = directory.create_contact(uow_factory, actor, contact, now)
-    return answer(contact_detail(saved, state), 201)
+    return answer(scored_details(uow_factory, [(saved, state)], now)[0], 201)
 
 
 @router.get("/{contact_id}", response_model=ContactPublic)
-def get_contact(contact_id: PathId, actor: ApiActor, uow_factory: UowFactoryDep) -> JSONResponse:
+def get_contact(
+    contact_id: PathId,
+    actor: ApiActor,
+    uow_factory: UowFactoryDep,
+    now: Now,
+    reader: ReadUowFactoryDep,
+) -> JSONResponse:
+    """The contact with its state and its R11 lead score (null: too little history)."""
     contact, state = directory.get_contact(uow_factory, actor, contact_id)
-    return answer(contact_detail(contact, state))
+    return answer(scored_details(uow_factory, [(contact, state)], now, reader)[0])
 
 
 @router.patch("/{contact_id}", response_model=ContactPublic)
@@ -118,12 +129,13 @@ def update_contact(
     actor: ApiActor,
     uow_factory: UowFactoryDep,
     app: AppDep,
+    now: Now,
 ) -> JSONResponse:
     """Change the fields sent; the contact is validated whole and its state reassessed."""
     contact, state = directory.update_contact(
         uow_factory, actor, contact_id, body.record(only_set=True), app.settings.default_region
     )
-    return answer(contact_detail(contact, state))
+    return answer(scored_details(uow_factory, [(contact, state)], now)[0])
 
 
 @router.delete("/{contact_id}", status_code=204)

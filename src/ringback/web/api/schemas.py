@@ -149,6 +149,11 @@ class StatePublic(BaseModel):
     booked_for: str | None
 
 
+class ScoreFactorPublic(BaseModel):
+    feature: str = Field(description='A readable feature, e.g. "referral given".')
+    contribution: float = Field(description="Its effect on the log-odds; negative lowers it.")
+
+
 class ContactPublic(BaseModel):
     id: int
     full_name: str
@@ -176,6 +181,13 @@ class ContactPublic(BaseModel):
     cadence: str | None
     created_at: datetime
     state: StatePublic
+    score: float | None = Field(
+        description="R11 lead score: the probability that the contact engages, learned "
+        "from the team's finished contacts; null when there is too little history."
+    )
+    score_factors: list[ScoreFactorPublic] = Field(
+        description="The features that moved the score most, largest effect first."
+    )
 
 
 class ContactPage(BaseModel):

@@ -3,8 +3,8 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
-settings; scripts (the script panel) and templates (the editor with live
-linting); auth signs in and out. Pages call services, never the database.
+settings, analytics; scripts (the script panel) and templates (the editor with
+live linting); auth signs in and out. Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ringback.web.deps import check_csrf
+from ringback.web.pages.analytics import router as analytics_router
 from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.contacts import router as contacts_router
@@ -35,5 +36,6 @@ for part in (
     scripts_router,
     templates_router,
     mail_router,
+    analytics_router,
 ):
     router.include_router(part)

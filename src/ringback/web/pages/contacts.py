@@ -26,6 +26,7 @@ from ringback.services import directory
 from ringback.services.accounts import list_users
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import ContactQuery
+from ringback.services.scoring import current_model, score_contacts
 from ringback.services.touches import BatchRefused, log_touches
 from ringback.services.worklist import contact_file
 from ringback.web.api.common import ID_MAX, PathId
@@ -145,8 +146,10 @@ def contact_page(
     now: Now,
 ) -> HTMLResponse:
     found = contact_file(uow_factory, user.actor, contact_id, now)
+    model = current_model(uow_factory, now).model
     context = {
         "active": "contacts",
+        "lead": score_contacts(uow_factory, [found.contact], model)[contact_id],
         "file": found,
         "contact": found.contact,
         "now": now,
