@@ -35,6 +35,7 @@ from ringback.web.security import (
     is_unsafe,
     session_user,
 )
+from ringback.web.token_cache import TokenCache
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -88,14 +89,19 @@ def get_api_user(
 
 
 def authenticate(
-    request: Request, uow_factory: UowFactory, credentials: HTTPAuthorizationCredentials | None
+    request: Request,
+    uow_factory: UowFactory,
+    credentials: HTTPAuthorizationCredentials | None,
+    tokens: TokenCache | None = None,
 ) -> User:
     """The API's caller, by bearer token or else session cookie (with its CSRF token).
 
     What `ApiUser` resolves to; a handler may call it itself, in its own thread.
+    With `tokens`, a token checked a moment ago is trusted again (web/token_cache.py).
     """
     if credentials is not None:
-        user = user_for_token(uow_factory, credentials.credentials)
+        secret = credentials.credentials
+        user = tokens.user(uow_factory, secret) if tokens else user_for_token(uow_factory, secret)
         if user is None:
             raise NotAuthenticated("the API token is unknown or was revoked")
         return user

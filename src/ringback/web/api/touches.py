@@ -29,7 +29,8 @@ from ringback.services.touches import BatchRefused, Logged, log_touches
 from ringback.views import appointment_public, state_public, touch_public
 from ringback.web.api.common import MAX_PAGE, answer
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic, TouchCreate
-from ringback.web.deps import ApiCredentials, AppDep, Now, authenticate
+from ringback.web.deps import Now, authenticate, bearer_scheme
+from ringback.web.token_cache import TokenCache
 
 router = APIRouter(tags=["touches"])
 
@@ -37,7 +38,9 @@ SQLITE_THREADS = 2
 
 _ONE = TypeAdapter(TouchCreate)
 _SCHEMA_REF = {"$ref": "#/components/schemas/TouchCreate"}
-_BODY_DOC: dict[str, Any] = {
+# The body and the security scheme, documented here: neither is a dependency.
+_OPERATION_DOC: dict[str, Any] = {
+    "security": [{bearer_scheme.scheme_name: []}],
     "requestBody": {
         "required": True,
         "content": {
@@ -47,7 +50,7 @@ _BODY_DOC: dict[str, Any] = {
                 }
             }
         },
-    }
+    },
 }
 
 
@@ -55,23 +58,21 @@ _BODY_DOC: dict[str, Any] = {
     "/touches",
     response_model=LoggedPublic | LoggedBatch,
     status_code=201,
-    openapi_extra=_BODY_DOC,
+    openapi_extra=_OPERATION_DOC,
     responses={200: {"description": "Every touch had been logged before (duplicates)."}},
 )
-async def post_touches(
-    request: Request,
-    payload: Annotated[Any, Body()],
-    credentials: ApiCredentials,
-    app: AppDep,
-    now: Now,
-) -> JSONResponse:
+async def post_touches(request: Request, payload: Annotated[Any, Body()], now: Now) -> JSONResponse:
     """Log a touch, or a batch of up to 500; each contact's state moves on with it."""
-    # The caller is checked with the logging, not by an ApiActor dependency of its own
-    # (which would be one more trip to a thread). On SQLite the work runs right here on
-    # the event loop when no other writer holds the database: in a thread, every SQLite
+    # The busiest route takes as few dependencies as it can (each one costs FastAPI
+    # more than the function itself): the App and the bearer token are read here, and
+    # the caller is checked with the logging, not by a dependency of its own (which
+    # would be one more trip to a thread). On SQLite the work runs right here on the
+    # event loop when no other writer holds the database: in a thread, every SQLite
     # call hands Python's GIL back and forth with the loop, which costs more CPU than
     # the work. When another writer holds it, the request waits for its turn in a
     # thread instead (nothing was written yet), so the loop never waits for a lock.
+    app: App = request.app.state.ringback
+    credentials = await bearer_scheme(request)
     job = partial(_post_touches, request, payload, credentials, app, now)
     if sqlite_file_path(app.engine.url) is not None:  # a file with its WriterGate
         try:
@@ -98,6 +99,14 @@ def _threads(request: Request, app: App) -> anyio.CapacityLimiter | None:
     return limiter
 
 
+def token_cache(request: Request) -> TokenCache:
+    """The process's memory of checked tokens for this route (web/token_cache.py)."""
+    tokens: TokenCache | None = getattr(request.app.state, "touch_tokens", None)
+    if tokens is None:
+        tokens = request.app.state.touch_tokens = TokenCache()
+    return tokens
+
+
 def _post_touches(
     request: Request,
     payload: Any,
@@ -105,7 +114,8 @@ def _post_touches(
     app: App,
     now: datetime,
 ) -> JSONResponse:
-    actor = authenticate(request, app.read_uow_factory(), credentials).actor
+    tokens = token_cache(request)
+    actor = authenticate(request, app.read_uow_factory(), credentials, tokens).actor
     batch = isinstance(payload, list)
     items = _parse(payload if batch else [payload], batch)
     region = app.settings.default_region
