@@ -3,7 +3,8 @@
 - `AppDep`: the bootstrap App (settings, engine); `UowFactoryDep`: units of work;
   `ReadUowFactoryDep`: units of work that only read (on SQLite never queued behind
   writers: credentials are checked with these).
-- `Now`: the current instant (override `get_now` to freeze time).
+- `Now`: the current instant (override `get_now` to freeze time); `now_of(request)`
+  is the same for a handler without dependencies.
 - `ApiUser` / `ApiActor`: who calls the API — a bearer token (`Authorization:
   Bearer rb_…`), else the session cookie, in which case unsafe methods need the
   `X-CSRF-Token` header (web/security.py). Neither: 401. `authenticate` is the
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -76,6 +78,16 @@ async def get_now() -> datetime:
 
 
 Now = Annotated[datetime, Depends(get_now)]
+
+
+async def now_of(request: Request) -> datetime:
+    """What `Now` resolves to (an override of `get_now` included), for a handler that
+    takes no dependencies: solving even one costs FastAPI more than the handler's own
+    parsing (POST /touches)."""
+    provider = request.app.dependency_overrides.get(get_now, get_now)
+    now = provider()
+    found: datetime = await now if inspect.isawaitable(now) else now
+    return found
 
 
 # The bearer token, if any (no I/O); it also declares the API's security scheme.

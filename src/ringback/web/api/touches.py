@@ -31,7 +31,7 @@ from ringback.services.touches import BatchRefused, Logged, log_touches
 from ringback.views import appointment_public, state_public, touch_public
 from ringback.web.api.common import MAX_PAGE, answer
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic, TouchCreate
-from ringback.web.deps import Now, authenticate, bearer_scheme
+from ringback.web.deps import authenticate, bearer_scheme, now_of
 from ringback.web.token_cache import TokenCache
 
 router = APIRouter(tags=["touches"])
@@ -72,17 +72,19 @@ _OPERATION_DOC: dict[str, Any] = {
     openapi_extra=_OPERATION_DOC,
     responses={200: {"description": "Every touch had been logged before (duplicates)."}},
 )
-async def post_touches(request: Request, now: Now) -> JSONResponse:
+async def post_touches(request: Request) -> JSONResponse:
     """Log a touch, or a batch of up to 500; each contact's state moves on with it."""
-    # The busiest route takes as few parameters as it can (each one costs FastAPI
-    # more than the function itself): the body, the App and the bearer token are read
-    # here, and the caller is checked with the logging, not by a dependency of its own
-    # (which would be one more trip to a thread). On SQLite the work runs right here on the
-    # event loop when no other writer holds the database: in a thread, every SQLite
-    # call hands Python's GIL back and forth with the loop, which costs more CPU than
-    # the work. When another writer holds it, the request waits for its turn in a
-    # thread instead (nothing was written yet), so the loop never waits for a lock.
+    # The busiest route takes no parameter but the request (each one costs FastAPI
+    # more than the function itself): the body, the time, the App and the bearer
+    # token are read here, and the caller is checked with the logging, not by a
+    # dependency of its own (which would be one more trip to a thread). On SQLite the
+    # work runs right here on the event loop when no other writer holds the database:
+    # in a thread, every SQLite call hands Python's GIL back and forth with the loop,
+    # which costs more CPU than the work. When another writer holds it, the request
+    # waits for its turn in a thread instead (nothing was written yet), so the loop
+    # never waits for a lock.
     payload = await json_body(request)
+    now = await now_of(request)
     app: App = request.app.state.ringback
     credentials = await bearer_scheme(request)
     job = partial(_post_touches, request, payload, credentials, app, now)
