@@ -88,13 +88,22 @@ async def post_touches(request: Request) -> JSONResponse:
     app: App = request.app.state.ringback
     credentials = await bearer_scheme(request)
     job = partial(_post_touches, request, payload, credentials, app, now)
-    if sqlite_file_path(app.engine.url) is not None:  # a file with its WriterGate
+    if _on_sqlite_file(request, app):  # a file with its WriterGate
         try:
             with without_waiting():
                 return job()
         except GateBusy:
             pass
     return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+
+
+def _on_sqlite_file(request: Request, app: App) -> bool:
+    """Whether the database is a SQLite file (worked out once per process)."""
+    found: bool | None = getattr(request.app.state, "touch_on_sqlite_file", None)
+    if found is None:
+        found = sqlite_file_path(app.engine.url) is not None
+        request.app.state.touch_on_sqlite_file = found
+    return found
 
 
 async def json_body(request: Request) -> Any:
