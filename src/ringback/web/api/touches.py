@@ -11,6 +11,7 @@ import email.message
 import json
 from datetime import datetime
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -21,7 +22,13 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import TypeAdapter, ValidationError
 
 from ringback.adapters.db.engine import sqlite_file_path
-from ringback.adapters.db.sqlite_gate import GateBusy, without_waiting
+from ringback.adapters.db.sqlite_gate import (
+    GateBusy,
+    WriterGate,
+    holding,
+    without_waiting,
+    writer_gate,
+)
 from ringback.bootstrap import App
 from ringback.domain.access import Actor
 from ringback.domain.errors import InvalidField
@@ -88,22 +95,55 @@ async def post_touches(request: Request) -> JSONResponse:
     app: App = request.app.state.ringback
     credentials = await bearer_scheme(request)
     job = partial(_post_touches, request, payload, credentials, app, now)
-    if _on_sqlite_file(request, app):  # a file with its WriterGate
-        try:
-            with without_waiting():
-                return job()
-        except GateBusy:
-            pass
-    return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+    database = _sqlite_file(request, app)
+    if database is None:
+        return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+    try:
+        with without_waiting():
+            return job()
+    except GateBusy:
+        pass
+    # Another writer holds the database: one request per process waits for the gate
+    # in a thread (a blocking wait, nothing else), then works here on the loop.
+    gate = writer_gate(database)
+    async with _turn(request):
+        await _wait_for(gate)
+        with holding(gate):
+            return job()
 
 
-def _on_sqlite_file(request: Request, app: App) -> bool:
-    """Whether the database is a SQLite file (worked out once per process)."""
-    found: bool | None = getattr(request.app.state, "touch_on_sqlite_file", None)
-    if found is None:
-        found = sqlite_file_path(app.engine.url) is not None
-        request.app.state.touch_on_sqlite_file = found
+def _sqlite_file(request: Request, app: App) -> Path | None:
+    """The SQLite database file (worked out once per process), else None."""
+    state = request.app.state
+    if not hasattr(state, "touch_database"):
+        path = sqlite_file_path(app.engine.url)
+        state.touch_database = None if path is None else path.resolve()
+    found: Path | None = state.touch_database
     return found
+
+
+async def _wait_for(gate: WriterGate) -> None:
+    """Acquire `gate` in a thread; left again if this request is cancelled meanwhile."""
+    acquired: list[bool] = []
+
+    def wait() -> None:
+        gate.acquire()
+        acquired.append(True)
+
+    try:
+        await anyio.to_thread.run_sync(wait)
+    except BaseException:
+        if acquired:
+            gate.release(committed=False)
+        raise
+
+
+def _turn(request: Request) -> anyio.Lock:
+    """Requests of this process that found the database busy wait here, in turn."""
+    turn: anyio.Lock | None = getattr(request.app.state, "touch_turn", None)
+    if turn is None:
+        turn = request.app.state.touch_turn = anyio.Lock()
+    return turn
 
 
 async def json_body(request: Request) -> Any:
