@@ -8,7 +8,7 @@
 - `ApiUser` / `ApiActor`: who calls the API — a bearer token (`Authorization:
   Bearer rb_…`), else the session cookie, in which case unsafe methods need the
   `X-CSRF-Token` header (web/security.py). Neither: 401. `authenticate` is the
-  same check for a handler to run in its own thread (POST /touches does).
+  same check for a handler to call itself (POST /touches does, with the logging).
 - `PageUser`: the signed-in user of a page; none sends the browser to /login.
 - `TeamSettingsDep`: the team's stored settings (policy, default region).
 - `CsrfChecked`: for page routers — every unsafe request must carry the session's
@@ -108,7 +108,7 @@ def authenticate(
 ) -> User:
     """The API's caller, by bearer token or else session cookie (with its CSRF token).
 
-    What `ApiUser` resolves to; a handler may call it itself, in its own thread.
+    What `ApiUser` resolves to; a handler may call it itself (no extra trip to a thread).
     With `tokens`, a token checked a moment ago is trusted again (web/token_cache.py).
     """
     if credentials is not None:

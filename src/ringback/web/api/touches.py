@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.message
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -84,12 +85,7 @@ async def post_touches(request: Request) -> JSONResponse:
     # The busiest route takes no parameter but the request (each one costs FastAPI
     # more than the function itself): the body, the time, the App and the bearer
     # token are read here, and the caller is checked with the logging, not by a
-    # dependency of its own (which would be one more trip to a thread). On SQLite the
-    # work runs right here on the event loop when no other writer holds the database:
-    # in a thread, every SQLite call hands Python's GIL back and forth with the loop,
-    # which costs more CPU than the work. When another writer holds it, the request
-    # waits for its turn in a thread instead (nothing was written yet), so the loop
-    # never waits for a lock.
+    # dependency of its own.
     payload = await json_body(request)
     now = await now_of(request)
     app: App = request.app.state.ringback
@@ -98,13 +94,25 @@ async def post_touches(request: Request) -> JSONResponse:
     database = _sqlite_file(request, app)
     if database is None:
         return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+    return await _on_the_loop(request, job, database)
+
+
+async def _on_the_loop(
+    request: Request, job: Callable[[], JSONResponse], database: Path
+) -> JSONResponse:
+    """Run `job` here on the event loop, first waiting for the writer gate if it is busy.
+
+    In a thread, every SQLite call hands Python's GIL back and forth with the loop,
+    which costs more CPU than the work and, with several server processes, keeps the
+    gate held while waiting for the GIL. So the work runs on the loop; when another
+    writer holds the gate (nothing was written yet), one request per process waits
+    for it in a thread, doing nothing else there, and the others wait their turn.
+    """
     try:
         with without_waiting():
             return job()
     except GateBusy:
         pass
-    # Another writer holds the database: one request per process waits for the gate
-    # in a thread (a blocking wait, nothing else), then works here on the loop.
     gate = writer_gate(database)
     async with _turn(request):
         await _wait_for(gate)
@@ -186,7 +194,8 @@ def _is_json(content_type: str | None) -> bool:
 
 
 def _threads(request: Request, app: App) -> anyio.CapacityLimiter | None:
-    """On SQLite, at most SQLITE_THREADS requests of this route at once in a process.
+    """On SQLite without a file (in memory, `file:` URIs, so without a writer gate), at
+    most SQLITE_THREADS requests of this route at once in a process.
 
     SQLite writes one transaction at a time, so more threads queueing for it only
     contend for the lock and for Python's GIL, which costs more CPU than the work
