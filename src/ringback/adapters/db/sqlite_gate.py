@@ -65,7 +65,8 @@ _HELD: ContextVar[WriterGate | None] = ContextVar("ringback_gate_held", default=
 
 @contextmanager
 def holding(gate: WriterGate) -> Iterator[None]:
-    """Inside, the next writing transaction on `gate` takes it over, already acquired.
+    """Inside, the next writing transaction on `gate` in this thread (and context)
+    takes it over, already acquired.
 
     For a caller that waited for the gate elsewhere (an event loop waits in a thread,
     then works on the loop, so no SQLite call runs in a thread that contends with the
