@@ -455,6 +455,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     ]  # fmt: skip
     real, bare = (measure(server, script, args, env) for server in servers)
 
+    print(f"run: {stamp} UTC (started); figures below move with the host's load")
     print(
         f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {server_stack()}"

@@ -149,6 +149,41 @@ def test_a_writer_kept_waiting_past_the_busy_timeout_fails_as_sqlite_would(
     engine.dispose()
 
 
+def _gate_of(sqlite_url: str) -> sqlite_gate.WriterGate:
+    database = make_engine(sqlite_url).url.database
+    assert database is not None
+    return sqlite_gate.writer_gate(Path(database).resolve())
+
+
+def test_a_gate_acquired_beforehand_is_taken_over_by_the_next_writer(sqlite_url: str) -> None:
+    """holding(): acquired elsewhere (a thread), used and left by the transaction."""
+    engine = make_engine(sqlite_url)
+    gate = _gate_of(sqlite_url)
+    waiter = threading.Thread(target=gate.acquire)
+    waiter.start()
+    waiter.join(timeout=10)
+    with sqlite_gate.holding(gate), SqlUnitOfWork(engine) as uow:
+        uow.contacts.add(Contact("Ada Quinn", "Ada"))  # would wait for ever otherwise
+        uow.commit()
+    with sqlite_gate.without_waiting(), SqlUnitOfWork(engine) as uow:  # left: free again
+        assert uow.contacts.count() == 1
+        uow.contacts.add(Contact("Ben Ode", "Ben"))
+        uow.commit()
+    engine.dispose()
+
+
+def test_a_gate_held_for_a_writer_that_never_came_is_left(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    gate = _gate_of(sqlite_url)
+    gate.acquire()
+    with pytest.raises(ValueError), sqlite_gate.holding(gate):
+        raise ValueError("a bad request: nothing to write")
+    with sqlite_gate.without_waiting(), SqlUnitOfWork(engine) as uow:
+        uow.contacts.add(Contact("Ada Quinn", "Ada"))
+        uow.commit()
+    engine.dispose()
+
+
 WRITER = """
 import sys
 from datetime import UTC, datetime

@@ -126,6 +126,8 @@ class Weekday(StrEnum):
 
 def utc(value: datetime) -> datetime:
     """Return `value` as an aware UTC datetime; naive values are taken as UTC."""
+    if value.tzinfo is UTC:  # already so: the common case, kept cheap
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

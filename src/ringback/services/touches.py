@@ -105,7 +105,9 @@ def record_touch(
     if contact is None or contact.id != touch.contact_id:
         contact = uow.contacts.get(touch.contact_id)  # NotFound for an unknown contact
     state = uow.states.get(touch.contact_id)
-    touch = replace(touch, next_kind=implied_next_kind(touch))
+    next_kind = implied_next_kind(touch)
+    if next_kind is not touch.next_kind:
+        touch = replace(touch, next_kind=next_kind)
     check_touch(touch, state)
     saved = uow.touches.add(touch)
     cadence = (cadence_for or stored_cadence_for(uow))(contact)

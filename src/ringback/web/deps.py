@@ -3,11 +3,12 @@
 - `AppDep`: the bootstrap App (settings, engine); `UowFactoryDep`: units of work;
   `ReadUowFactoryDep`: units of work that only read (on SQLite never queued behind
   writers: credentials are checked with these).
-- `Now`: the current instant (override `get_now` to freeze time).
+- `Now`: the current instant (override `get_now` to freeze time); `now_of(request)`
+  is the same for a handler without dependencies.
 - `ApiUser` / `ApiActor`: who calls the API — a bearer token (`Authorization:
   Bearer rb_…`), else the session cookie, in which case unsafe methods need the
   `X-CSRF-Token` header (web/security.py). Neither: 401. `authenticate` is the
-  same check for a handler to run in its own thread (POST /touches does).
+  same check for a handler to call itself (POST /touches does, with the logging).
 - `PageUser`: the signed-in user of a page; none sends the browser to /login.
 - `TeamSettingsDep`: the team's stored settings (policy, default region).
 - `CsrfChecked`: for page routers — every unsafe request must carry the session's
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -35,6 +37,7 @@ from ringback.web.security import (
     is_unsafe,
     session_user,
 )
+from ringback.web.token_cache import TokenCache
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -77,6 +80,16 @@ async def get_now() -> datetime:
 Now = Annotated[datetime, Depends(get_now)]
 
 
+async def now_of(request: Request) -> datetime:
+    """What `Now` resolves to (an override of `get_now` included), for a handler that
+    takes no dependencies: solving even one costs FastAPI more than the handler's own
+    parsing (POST /touches)."""
+    provider = request.app.dependency_overrides.get(get_now, get_now)
+    now = provider()
+    found: datetime = await now if inspect.isawaitable(now) else now
+    return found
+
+
 # The bearer token, if any (no I/O); it also declares the API's security scheme.
 ApiCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
@@ -88,14 +101,19 @@ def get_api_user(
 
 
 def authenticate(
-    request: Request, uow_factory: UowFactory, credentials: HTTPAuthorizationCredentials | None
+    request: Request,
+    uow_factory: UowFactory,
+    credentials: HTTPAuthorizationCredentials | None,
+    tokens: TokenCache | None = None,
 ) -> User:
     """The API's caller, by bearer token or else session cookie (with its CSRF token).
 
-    What `ApiUser` resolves to; a handler may call it itself, in its own thread.
+    What `ApiUser` resolves to; a handler may call it itself (no extra trip to a thread).
+    With `tokens`, a token checked a moment ago is trusted again (web/token_cache.py).
     """
     if credentials is not None:
-        user = user_for_token(uow_factory, credentials.credentials)
+        secret = credentials.credentials
+        user = tokens.user(uow_factory, secret) if tokens else user_for_token(uow_factory, secret)
         if user is None:
             raise NotAuthenticated("the API token is unknown or was revoked")
         return user

@@ -8,6 +8,7 @@ import pytest
 from conftest import PASSWORD, Team, csrf_of, sign_in
 
 from ringback.services.accounts import revoke_token, set_password
+from ringback.web.token_cache import TRUST_SECONDS, TokenCache
 
 
 @pytest.mark.parametrize(
@@ -172,3 +173,30 @@ def test_an_unknown_page_is_an_html_404_and_an_unknown_api_path_a_json_one(team:
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     api = team.api("olivia", "GET", "/no-such-thing")
     assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+
+def _rita_token_id(team: Team) -> int:
+    with team.app.uow_factory()() as uow:
+        user = uow.users.by_name("rita")
+        assert user is not None and user.id is not None
+        (token,) = uow.tokens.for_user(user.id)
+    assert token.id is not None
+    return token.id
+
+
+def test_post_touches_refuses_a_revoked_token_once_its_trust_window_is_over(team: Team) -> None:
+    """The touches route trusts a checked token for TRUST_SECONDS (web/token_cache.py)."""
+    clock = [1_000.0]
+    team.client.app.state.touch_tokens = TokenCache(clock=lambda: clock[0])  # type: ignore[attr-defined]
+    alice = team.add_contact()
+    touch = {"contact_id": alice["id"], "outcome": "no_answer"}
+    assert team.api("rita", "POST", "/touches", json=touch).status_code == 201
+
+    revoke_token(team.app.uow_factory(), _rita_token_id(team))
+    assert team.api("rita", "GET", "/contacts").status_code == 401  # other routes: at once
+    clock[0] += TRUST_SECONDS - 0.5
+    assert team.api("rita", "POST", "/touches", json=touch).status_code == 201  # still trusted
+    clock[0] += 1.0
+    refused = team.api("rita", "POST", "/touches", json=touch)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "not_authenticated"

@@ -131,6 +131,33 @@ def test_an_empty_or_non_object_body_is_422(team: Team) -> None:
         assert team.api("olivia", "POST", "/touches", json=body).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        (b"", "application/json", 422),  # missing
+        (b'{"contact_id": 1,', "application/json", 422),  # not JSON
+        (b'{"contact_id": 1, "outcome": "busy"}', "text/plain", 422),  # not said to be JSON
+        (b'{"contact_id": 1, "outcome": "\xff"}', "application/json", 400),  # not UTF-8
+    ],
+)
+def test_a_body_that_is_not_json_is_refused_not_a_server_error(
+    team: Team, content: bytes, content_type: str, status: int
+) -> None:
+    headers = {"Content-Type": content_type}
+    response = team.api("olivia", "POST", "/touches", content=content, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]["status"] == status
+
+
+def test_a_json_body_may_name_its_charset_or_a_json_suffix(team: Team) -> None:
+    alice = team.add_contact()
+    body = f'{{"contact_id": {alice["id"]}, "outcome": "busy"}}'.encode()
+    for content_type in ("application/json; charset=utf-8", "application/touch+json"):
+        headers = {"Content-Type": content_type}
+        response = team.api("olivia", "POST", "/touches", content=body, headers=headers)
+        assert response.status_code == 201, response.text
+
+
 def test_a_meeting_booked_by_touch_makes_an_appointment_r3(team: Team) -> None:
     alice = team.add_contact()
     response = team.api("rita", "POST", "/touches", json={

@@ -283,6 +283,12 @@ def state_values(state: FollowUpState) -> Values:
     return values
 
 
+# A state keeps about ten recent touches, read and written with every logged touch:
+# members by value from a dict (calling the enum costs several times more).
+_CHANNELS = {member.value: member for member in Channel}
+_OUTCOMES = {member.value: member for member in Outcome}
+
+
 def recent_json(recent: RecentTouch) -> dict[str, str]:
     return {
         "at": utc(recent.at).isoformat(),
@@ -292,10 +298,11 @@ def recent_json(recent: RecentTouch) -> dict[str, str]:
 
 
 def recent_from_json(data: Mapping[str, str]) -> RecentTouch:
+    channel, outcome = data["channel"], data["outcome"]
     return RecentTouch(
         at=utc(datetime.fromisoformat(data["at"])),
-        channel=Channel(data["channel"]),
-        outcome=Outcome(data["outcome"]),
+        channel=_CHANNELS.get(channel) or Channel(channel),  # an unknown one: ValueError
+        outcome=_OUTCOMES.get(outcome) or Outcome(outcome),
     )
 
 

@@ -33,7 +33,8 @@ Processor = Callable[[Any], Any]
 class Prepared:
     sql: str
     params: tuple[tuple[str, Processor | None], ...]  # bind names in order, converters
-    columns: tuple[tuple[str, Processor | None], ...]  # result columns, converters
+    names: tuple[str, ...]  # result columns
+    converted: tuple[tuple[int, str, Processor], ...]  # the result columns with converters
 
 
 def available(connection: Connection) -> bool:
@@ -44,12 +45,16 @@ def fetch(connection: Connection, statement: Select[Any], **params: Any) -> list
     """The rows of `statement` as dicts of column name to value."""
     prepared = _prepare(statement, connection.dialect)
     rows = _run(connection, prepared, params).fetchall()
-    columns = prepared.columns
-    return [
-        {name: value if convert is None or value is None else convert(value)
-         for (name, convert), value in zip(columns, row, strict=True)}
-        for row in rows
-    ]  # fmt: skip
+    names, converted = prepared.names, prepared.converted
+    found = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for index, name, convert in converted:
+            value = row[index]
+            if value is not None:
+                values[name] = convert(value)
+        found.append(values)
+    return found
 
 
 def insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> int:
@@ -69,24 +74,29 @@ def _prepare(statement: Select[Any] | Insert, dialect: Dialect) -> Prepared:
         (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name in compiled.positiontup or ()
     )
-    columns: tuple[tuple[str, Processor | None], ...] = ()
+    columns: list[tuple[str, Processor | None]] = []
     if isinstance(statement, Select):
-        columns = tuple(
+        columns = [
             (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))
             for column in statement.selected_columns
-        )
-    return Prepared(str(compiled), params, columns)
+        ]
+    selected = tuple(name for name, _ in columns)
+    converted = tuple(
+        (index, name, convert)
+        for index, (name, convert) in enumerate(columns)
+        if convert is not None
+    )
+    return Prepared(str(compiled), params, selected, converted)
 
 
 def _run(connection: Connection, prepared: Prepared, values: Mapping[str, Any]) -> Any:
     if not connection.in_transaction():
         connection.begin()
+    parameters = []
     try:
-        parameters = tuple(
-            value if convert is None or value is None else convert(value)
-            for name, convert in prepared.params
-            for value in (values[name],)
-        )
+        for name, convert in prepared.params:
+            value = values[name]
+            parameters.append(value if convert is None or value is None else convert(value))
     except Exception as error:  # a value its column type refuses, as Connection.execute says
         raise StatementError(str(error), prepared.sql, dict(values), error) from error
     driver = connection.dialect.loaded_dbapi

@@ -60,6 +60,29 @@ def without_waiting() -> Iterator[None]:
         _NO_WAITING.reset(token)
 
 
+_HELD: ContextVar[WriterGate | None] = ContextVar("ringback_gate_held", default=None)
+
+
+@contextmanager
+def holding(gate: WriterGate) -> Iterator[None]:
+    """Inside, the next writing transaction on `gate` in this thread (and context)
+    takes it over, already acquired.
+
+    For a caller that waited for the gate elsewhere (an event loop waits in a thread,
+    then works on the loop, so no SQLite call runs in a thread that contends with the
+    loop for Python's GIL while every other writer waits). The transaction leaves
+    the gate when it ends; if none began, the gate is left on the way out.
+    """
+    token = _HELD.set(gate)
+    try:
+        yield
+    finally:
+        still_ours = _HELD.get() is gate
+        _HELD.reset(token)
+        if still_ours:
+            gate.release(committed=False)
+
+
 class WriterGate:
     """Writers to one SQLite file take turns here, before SQLite's own write lock.
 
@@ -77,6 +100,9 @@ class WriterGate:
         self._checkpointing = threading.Lock()
 
     def acquire(self) -> None:
+        if _HELD.get() is self:  # acquired by the caller beforehand (holding)
+            _HELD.set(None)
+            return
         if _NO_WAITING.get():
             self._acquire_now()
             return

@@ -7,19 +7,29 @@ come back with `duplicate: true` (a retried request logs nothing twice).
 
 from __future__ import annotations
 
+import email.message
+import json
+from collections.abc import Callable
 from datetime import datetime
-from functools import partial
-from typing import Annotated, Any
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import TypeAdapter, ValidationError
 
 from ringback.adapters.db.engine import sqlite_file_path
-from ringback.adapters.db.sqlite_gate import GateBusy, without_waiting
+from ringback.adapters.db.sqlite_gate import (
+    GateBusy,
+    WriterGate,
+    holding,
+    without_waiting,
+    writer_gate,
+)
 from ringback.bootstrap import App
 from ringback.domain.access import Actor
 from ringback.domain.errors import InvalidField
@@ -29,7 +39,8 @@ from ringback.services.touches import BatchRefused, Logged, log_touches
 from ringback.views import appointment_public, state_public, touch_public
 from ringback.web.api.common import MAX_PAGE, answer
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic, TouchCreate
-from ringback.web.deps import ApiCredentials, AppDep, Now, authenticate
+from ringback.web.deps import authenticate, bearer_scheme, now_of
+from ringback.web.token_cache import TokenCache
 
 router = APIRouter(tags=["touches"])
 
@@ -37,17 +48,28 @@ SQLITE_THREADS = 2
 
 _ONE = TypeAdapter(TouchCreate)
 _SCHEMA_REF = {"$ref": "#/components/schemas/TouchCreate"}
-_BODY_DOC: dict[str, Any] = {
+# The body, its 422 and the security scheme, documented here: none is a parameter.
+_OPERATION_DOC: dict[str, Any] = {
+    "security": [{bearer_scheme.scheme_name: []}],
+    "responses": {
+        "422": {
+            "description": "Validation Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+            },
+        }
+    },
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {
                 "schema": {
                     "oneOf": [_SCHEMA_REF, {"type": "array", "items": _SCHEMA_REF}],
+                    "title": "Payload",
                 }
             }
         },
-    }
+    },
 }
 
 
@@ -55,35 +77,125 @@ _BODY_DOC: dict[str, Any] = {
     "/touches",
     response_model=LoggedPublic | LoggedBatch,
     status_code=201,
-    openapi_extra=_BODY_DOC,
+    openapi_extra=_OPERATION_DOC,
     responses={200: {"description": "Every touch had been logged before (duplicates)."}},
 )
-async def post_touches(
-    request: Request,
-    payload: Annotated[Any, Body()],
-    credentials: ApiCredentials,
-    app: AppDep,
-    now: Now,
-) -> JSONResponse:
+async def post_touches(request: Request) -> JSONResponse:
     """Log a touch, or a batch of up to 500; each contact's state moves on with it."""
-    # The caller is checked with the logging, not by an ApiActor dependency of its own
-    # (which would be one more trip to a thread). On SQLite the work runs right here on
-    # the event loop when no other writer holds the database: in a thread, every SQLite
-    # call hands Python's GIL back and forth with the loop, which costs more CPU than
-    # the work. When another writer holds it, the request waits for its turn in a
-    # thread instead (nothing was written yet), so the loop never waits for a lock.
+    # The busiest route takes no parameter but the request (each one costs FastAPI
+    # more than the function itself): the body, the time, the App and the bearer
+    # token are read here, and the caller is checked with the logging, not by a
+    # dependency of its own.
+    payload = await json_body(request)
+    now = await now_of(request)
+    app: App = request.app.state.ringback
+    credentials = await bearer_scheme(request)
     job = partial(_post_touches, request, payload, credentials, app, now)
-    if sqlite_file_path(app.engine.url) is not None:  # a file with its WriterGate
-        try:
-            with without_waiting():
-                return job()
-        except GateBusy:
-            pass
-    return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+    database = _sqlite_file(request, app)
+    if database is None:
+        return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
+    return await _on_the_loop(request, job, database)
+
+
+async def _on_the_loop(
+    request: Request, job: Callable[[], JSONResponse], database: Path
+) -> JSONResponse:
+    """Run `job` here on the event loop, first waiting for the writer gate if it is busy.
+
+    In a thread, every SQLite call hands Python's GIL back and forth with the loop,
+    which costs more CPU than the work and, with several server processes, keeps the
+    gate held while waiting for the GIL. So the work runs on the loop; when another
+    writer holds the gate (nothing was written yet), one request per process waits
+    for it in a thread, doing nothing else there, and the others wait their turn.
+    """
+    try:
+        with without_waiting():
+            return job()
+    except GateBusy:
+        pass
+    gate = writer_gate(database)
+    async with _turn(request):
+        await _wait_for(gate)
+        with holding(gate):
+            return job()
+
+
+def _sqlite_file(request: Request, app: App) -> Path | None:
+    """The SQLite database file (worked out once per process), else None."""
+    state = request.app.state
+    if not hasattr(state, "touch_database"):
+        path = sqlite_file_path(app.engine.url)
+        state.touch_database = None if path is None else path.resolve()
+    found: Path | None = state.touch_database
+    return found
+
+
+async def _wait_for(gate: WriterGate) -> None:
+    """Acquire `gate` in a thread; left again if this request is cancelled meanwhile."""
+    acquired: list[bool] = []
+
+    def wait() -> None:
+        gate.acquire()
+        acquired.append(True)
+
+    try:
+        await anyio.to_thread.run_sync(wait)
+    except BaseException:
+        if acquired:
+            gate.release(committed=False)
+        raise
+
+
+def _turn(request: Request) -> anyio.Lock:
+    """Requests of this process that found the database busy wait here, in turn."""
+    turn: anyio.Lock | None = getattr(request.app.state, "touch_turn", None)
+    if turn is None:
+        turn = request.app.state.touch_turn = anyio.Lock()
+    return turn
+
+
+async def json_body(request: Request) -> Any:
+    """The body as FastAPI reads a required `Body()` parameter, with the same errors.
+
+    JSON when the content type says so (`application/json`, `…+json`), else the raw
+    bytes (which validation then refuses); an empty body is missing.
+    """
+    body = await request.body()
+    if not body:
+        missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+        raise RequestValidationError([missing])
+    if not _is_json(request.headers.get("content-type")):
+        return body
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as error:
+        invalid = {
+            "type": "json_invalid",
+            "loc": ("body", error.pos),
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": error.msg},
+        }
+        raise RequestValidationError([invalid], body=error.doc) from error
+    except ValueError as error:  # not UTF-8 (nor UTF-16 or 32)
+        raise HTTPException(400, "There was an error parsing the body") from error
+
+
+@lru_cache(maxsize=16)
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
 
 
 def _threads(request: Request, app: App) -> anyio.CapacityLimiter | None:
-    """On SQLite, at most SQLITE_THREADS requests of this route at once in a process.
+    """On SQLite without a file (in memory, `file:` URIs, so without a writer gate), at
+    most SQLITE_THREADS requests of this route at once in a process.
 
     SQLite writes one transaction at a time, so more threads queueing for it only
     contend for the lock and for Python's GIL, which costs more CPU than the work
@@ -98,6 +210,14 @@ def _threads(request: Request, app: App) -> anyio.CapacityLimiter | None:
     return limiter
 
 
+def token_cache(request: Request) -> TokenCache:
+    """The process's memory of checked tokens for this route (web/token_cache.py)."""
+    tokens: TokenCache | None = getattr(request.app.state, "touch_tokens", None)
+    if tokens is None:
+        tokens = request.app.state.touch_tokens = TokenCache()
+    return tokens
+
+
 def _post_touches(
     request: Request,
     payload: Any,
@@ -105,7 +225,8 @@ def _post_touches(
     app: App,
     now: datetime,
 ) -> JSONResponse:
-    actor = authenticate(request, app.read_uow_factory(), credentials).actor
+    tokens = token_cache(request)
+    actor = authenticate(request, app.read_uow_factory(), credentials, tokens).actor
     batch = isinstance(payload, list)
     items = _parse(payload if batch else [payload], batch)
     region = app.settings.default_region
