@@ -118,7 +118,7 @@ def worker(
     as_json: bool = typer.Option(False, "--json", help="Print each round as a JSON line."),
 ) -> None:
     """Send due emails over SMTP and read replies and bounces over IMAP, every
-    `worker_interval_seconds` (issue 6). Run as many workers as you like on one
+    `worker_interval_seconds`. Run as many workers as you like on one
     PostgreSQL database: they never send an email twice.
 
     Examples:
