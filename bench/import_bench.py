@@ -120,11 +120,15 @@ def main() -> None:
             write_contacts(path, args.contacts, seed=7, progress=quiet)
         rows, numbers = phone_inputs(path)
         warm_up()
+        load_before = os.getloadavg()[0]
         numbers_per_s = phonenumbers_rate(numbers)
         full = import_run(path, scratch, args.workers, dry_run=False)
         validation_only = import_run(path, scratch, args.workers, dry_run=True)
+        load_after = os.getloadavg()[0]
     baseline = numbers_per_s * rows / len(numbers)
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite")
+    # Other work on the machine slows (b) more than (a): (b) needs every core.
+    print(f"load average (1 min) before → after the runs: {load_before:.1f} → {load_after:.1f}")
     imported, rejected = full.report.imported, full.report.rejected
     print(
         f"rows: {rows:,} ({len(numbers):,} numbers); imported {imported:,}, rejected {rejected:,}"

@@ -94,12 +94,7 @@ class ContactValidation:
         if self.mapping is None:
             return values
         mapping = self.mapping
-        # Empty cells are left out: contact_from_record would drop them anyway.
-        return {
-            mapping[column]: value
-            for column, value in values.items()
-            if value and column in mapping
-        }
+        return {mapping[column]: value for column, value in values.items() if column in mapping}
 
 
 # Pickling a Contact (a dataclass holding enums and dataclasses) costs more to load
