@@ -75,8 +75,8 @@ def _run_in_worker(func: Callable[[T], R], item: T) -> R:
     gc.freeze()
     # A task (a block of rows) allocates tens of thousands of small objects that
     # die with it, almost none in cycles; collections triggered by their mere
-    # number cost imports about a tenth of the workers' time. Off for the task:
-    # its memory is bounded by the task's size.
+    # number are wasted work. Off for the task: its memory is bounded by the
+    # task's size.
     gc.disable()
     try:
         return func(item)
