@@ -9,6 +9,8 @@ from datetime import UTC, datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import Engine, select
 
+from ringback.adapters.db.bulk import insert_numbered, reserve_ids
+from ringback.adapters.db.repositories import SqlContactRepository
 from ringback.adapters.db.tables import contacts
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.errors import NotFound
@@ -275,3 +277,30 @@ def test_encoded_rows_equal_what_a_plain_add_writes(
             for contact_id in (plain_id, encoded_id)
         }
     assert rows[plain_id] == rows[encoded_id]
+
+
+def test_bulk_rows_get_exactly_the_ids_reserved_for_them(engine: Engine) -> None:
+    with engine.begin() as connection:
+        ids = reserve_ids(connection, contacts, 2)
+        encoder = SqlContactRepository(connection).import_encoder(CREATED)
+        rows = [row for row, _ in encoder([alice(), replace(alice(), full_name="Bo")])]
+        insert_numbered(connection, contacts, ids, rows)
+        stored = connection.execute(select(contacts.c.id, contacts.c.full_name)).all()
+        assert sorted(stored) == [(ids[0], alice().full_name), (ids[1], "Bo")]
+
+
+def test_bulk_rows_get_the_reserved_ids_or_none_at_all(engine: Engine) -> None:
+    with engine.connect() as connection, connection.begin():
+        ids = reserve_ids(connection, contacts, 1)
+        # On SQLite, a plain add now takes the id reserved (max + 1); a sequence
+        # (PostgreSQL) never hands the same id out twice.
+        (cy,) = SqlContactRepository(connection).add_many([replace(alice(), full_name="Cy")])
+        encoder = SqlContactRepository(connection).import_encoder(CREATED)
+        ((row, _),) = encoder([alice()])
+        try:
+            insert_numbered(connection, contacts, ids, [row])
+        except AssertionError:
+            assert cy == ids[0]
+            return
+        query = select(contacts.c.id).where(contacts.c.full_name == alice().full_name)
+        assert connection.execute(query).scalar_one() == ids[0] != cy

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
-from ringback.services.parallel import map_ordered
+import pytest
+
+from ringback.services.parallel import _run_in_worker, map_ordered
 
 
 def squares(numbers: list[int]) -> list[int]:
@@ -34,3 +37,22 @@ def test_large_inputs_run_in_workers_and_keep_order() -> None:
 def test_zero_workers_means_in_process() -> None:
     done = list(map_ordered(process_ids, chunks(200), workers=0))
     assert {pid for result in done for pid in result} == {os.getpid()}
+
+
+def collector_states(numbers: list[int]) -> list[bool]:
+    return [gc.isenabled() for _ in numbers]
+
+
+def failing(numbers: list[int]) -> list[int]:
+    raise ValueError("bad chunk")
+
+
+def test_a_worker_pauses_the_garbage_collector_only_during_a_task() -> None:
+    try:
+        assert _run_in_worker(collector_states, [1, 2]) == [False, False]
+        assert gc.isenabled()
+        with pytest.raises(ValueError):
+            _run_in_worker(failing, [1])
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -119,4 +119,5 @@ def test_region_and_type_are_libphonenumbers_own() -> None:
         except phonenumbers.NumberParseException:
             continue
         expected = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
-        assert _region_and_type(number) == expected, raw
+        national = phonenumbers.national_significant_number(number)
+        assert _region_and_type(number, national) == expected, raw

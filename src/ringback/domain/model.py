@@ -158,6 +158,10 @@ class PreferredWindow:
             raise InvalidField("between", f"window {self.start:%H:%M}-{self.end:%H:%M} is empty")
 
 
+# A contact's created_at until one is given.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass
 class Contact:
     full_name: str
@@ -183,7 +187,7 @@ class Contact:
     email_first: bool = False
     personal: bool = False
     cadence: str | None = None
-    created_at: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=UTC))
+    created_at: datetime = EPOCH  # immutable: one object serves every contact
     id: int | None = None
 
     @property

@@ -6,7 +6,6 @@ to several zones is kept with every candidate so the planner can use the overlap
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 
 import phonenumbers
@@ -59,36 +58,39 @@ def parse_phone(
         raise InvalidField(field, f"{raw!r} is not a phone number ({exc._msg})") from None
     # The number's type is what validation computes; asking for it once serves both
     # validation and the zone lookup, which keeps bulk imports near parsing speed.
-    country, number_type = _region_and_type(number)
+    national = national_significant_number(number)
+    country, number_type = _region_and_type(number, national)
     if number_type == PhoneNumberType.UNKNOWN:
         raise InvalidField(field, f"{raw!r} is not a valid phone number")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     country_code = number.country_code or 0
+    # What format_number(number, E164) returns for a valid number, without
+    # computing the national number once more.
+    e164 = f"+{country_code}{national}"
     if is_number_type_geographical(number_type, country_code):
         zones = _zones_for_digits(e164[1 : 1 + TIMEZONE_LONGEST_PREFIX])
     else:
         zones = _zones_for_country_code(country_code)
-    return Phone(e164=e164, kind=kind, country=country, timezones=zones)
+    return Phone(e164, kind, country, zones)
 
 
-def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
+def _region_and_type(number: PhoneNumber, national_number: str) -> tuple[str | None, int]:
     """`region_code_for_number(number)` and `number_type(number)`, computing the type once.
 
     Both calls would find the region, and for calling codes shared by several
     regions (+1) finding it may already mean computing the type.
+    `national_number`: national_significant_number(number), computed by the caller.
     """
     regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0)
     if regions is None or len(regions) == 1:
         region = regions[0] if regions else None
-        return region, _number_type(number, region)
-    national_number = national_significant_number(number)
+        return region, _number_type(number, national_number, region)
     for region in regions:  # as phonenumberutil._region_code_for_number_from_list
         metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
         if metadata is None:
             continue
         if metadata.leading_digits is not None:
             if re_compile(metadata.leading_digits).match(national_number):
-                return region, _number_type(number, region)
+                return region, _number_type(number, national_number, region)
             continue
         number_type = _number_type_helper(national_number, metadata)
         if number_type != PhoneNumberType.UNKNOWN:
@@ -96,7 +98,7 @@ def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
     return None, PhoneNumberType.UNKNOWN
 
 
-def _number_type(number: PhoneNumber, region: str | None) -> int:
+def _number_type(number: PhoneNumber, national_number: str, region: str | None) -> int:
     """`phonenumbers.number_type(number)` for the number's already known region.
 
     number_type() would look the region up again, and for the regions sharing +1
@@ -107,12 +109,15 @@ def _number_type(number: PhoneNumber, region: str | None) -> int:
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code, region)
     if metadata is None:
         return PhoneNumberType.UNKNOWN
-    return _number_type_helper(national_significant_number(number), metadata)
+    return _number_type_helper(national_number, metadata)
 
 
-@lru_cache(maxsize=65536)
 def _zones_for_digits(head: str) -> tuple[str, ...]:
-    """Zones for the longest prefix of `head` (country code + national digits) in the data."""
+    """Zones for the longest prefix of `head` (country code + national digits) in the data.
+
+    Not cached by `head`: nearly every number of an import has its own; the few
+    thousand zone lists the prefixes lead to are (`_clean`).
+    """
     for length in range(len(head), 0, -1):
         zones = TIMEZONE_DATA.get(head[:length])
         if zones is not None:
@@ -125,7 +130,8 @@ def _zones_for_country_code(country_code: int) -> tuple[str, ...]:
     return _zones_for_digits(str(country_code))
 
 
-def _clean(zones: Iterable[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)
+def _clean(zones: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE))
 
 

@@ -143,15 +143,20 @@ def unpack(packed: Packed, created_at: datetime) -> Contact:
 
 def identity_texts(contact: Contact) -> tuple[str, ...]:
     """What makes two rows the same person (see _Seen), one text per phone and email."""
-    keys = [phone.e164 for phone in contact.phones]
+    name = folded(contact.full_name)
+    keys = [_joined(name, phone.e164) for phone in contact.phones]
     if contact.email:
-        keys.append(contact.email)
-    return tuple(key_text(contact.full_name, key) for key in keys)
+        keys.append(_joined(name, contact.email))
+    return tuple(keys)
 
 
 def key_text(name: str, phone_or_email: str) -> str:
     # Hashed in the importing process: str hashes differ between processes.
-    return f"{folded(name)}\x1f{phone_or_email.casefold()}"
+    return _joined(folded(name), phone_or_email)
+
+
+def _joined(folded_name: str, phone_or_email: str) -> str:
+    return f"{folded_name}\x1f{phone_or_email.casefold()}"
 
 
 def folded(name: str) -> str:

@@ -40,6 +40,9 @@ from ringback.services.ports import ContactRepository, UnitOfWork
 
 FIRST_DATA_ROW = 2  # a CSV's header is row 1, as a spreadsheet numbers them
 DEFAULT_BATCH = 5000
+# Contacts are written in larger batches: every commit rewrites the leaf pages of the
+# email and phone indexes it touched, and each batch touches most of them.
+CONTACT_BATCH = 10_000
 CHUNK_ROWS = 2000
 # Above this many stored contacts, rows are checked against the database one by one
 # instead of loading every stored contact's keys (unless the repository has a cheap
@@ -111,7 +114,7 @@ def import_contact_blocks(
     default_region: str,
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int = CONTACT_BATCH,
     progress: Progress | None = None,
     rejects: RejectSink | None = None,
     now: datetime | None = None,
@@ -275,12 +278,13 @@ class _Seen:
     ) -> list[Any]:
         """The encoded contacts of `batch` that are new; `stored` asks the database."""
         fresh: list[Any] = []
+        known = self._keys
         for keys, encoded in batch:
-            hashes = [hash(key) for key in keys]
-            if any(h in self._keys for h in hashes):
+            hashes = tuple(map(hash, keys))
+            if not known.isdisjoint(hashes):
                 continue
             if self._check_database and stored(encoded):
                 continue
-            self._keys.update(hashes)
+            known.update(hashes)
             fresh.append(encoded)
         return fresh

@@ -177,6 +177,36 @@ def insert_encoded(connection: Connection, table: Table, rows: Sequence[tuple[An
         connection.exec_driver_sql(_sqlite_sql(table, None, connection.dialect), rows)
 
 
+def insert_numbered(
+    connection: Connection, table: Table, ids: Sequence[int], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """INSERT rows already converted for the driver, holding every column of `table`
+    but its first, the id; the rows get `ids` in order (from reserve_ids)."""
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite" and isinstance(ids, range) and ids.step == 1:
+        # SQLite numbers new rows from max(id) + 1, as reserve_ids counted under the
+        # same write lock: the rows go as they are, not copied to put an id first.
+        connection.exec_driver_sql(_sqlite_sql_without_id(table), rows)
+        last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+        if len(rows) != len(ids) or last != ids[-1]:
+            raise AssertionError(f"{table.name}: rows numbered up to {last}, not {ids[-1]}")
+        return
+    numbered = [(i, *row) for i, row in zip(ids, rows, strict=True)]
+    insert_encoded(connection, table, numbered)
+
+
+@lru_cache(maxsize=8)
+def _sqlite_sql_without_id(table: Table) -> str:
+    first, *others = table.columns
+    if not first.primary_key or list(table.primary_key.columns) != [first]:
+        raise AssertionError(f"{table.name}'s first column is not its only key")
+    quote = sqlite.dialect().identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in others)
+    placeholders = ", ".join("?" * len(others))
+    return f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({placeholders})"
+
+
 @lru_cache(maxsize=32)
 def _conversions(table: Table, dialect: Dialect) -> tuple[tuple[str, ...], tuple[Conversion, ...]]:
     """The table's column names, and (position, conversion) for those needing one."""

@@ -6,12 +6,14 @@ Kept free of SQLAlchemy so import workers can load it cheaply (see import_rows.p
 from __future__ import annotations
 
 import json
+from typing import cast
 
 _JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 _TEXT_JSON: dict[tuple[type, tuple[object, ...]], str] = {}
 _TEXT_JSON_MAX = 4096
+_TEXT_JSON_LONGEST = 8
 
 
 def dump_json(value: object) -> str:
@@ -19,34 +21,36 @@ def dump_json(value: object) -> str:
 
     The same few small lists and dicts of text (a phone's zones, a custom field's
     value) recur on row after row of an import: their JSON is kept, not recomputed.
+    Only lists and dicts holding nothing but strings are kept, so a value equal to a
+    kept one also holds only strings (no number equals a string) and has its JSON.
     """
-    kind = type(value)
-    if not value:
-        if kind is list or kind is tuple:
+    key: tuple[type, tuple[object, ...]]
+    if isinstance(value, list | tuple):
+        if not value:
             return "[]"
-        if kind is dict:
+        key = (list, tuple(value))  # a tuple's JSON is its list's
+    elif isinstance(value, dict):
+        if not value:
             return "{}"
-    key = _text_key(value, kind)
-    if key is None:
+        key = (dict, tuple(value.items()))
+    else:
         return _JSON_ENCODER.encode(value)
-    text = _TEXT_JSON.get(key)
+    try:
+        text = _TEXT_JSON.get(key)
+    except TypeError:  # unhashable items (dicts in a list): not kept
+        return _JSON_ENCODER.encode(value)
     if text is None:
         text = _JSON_ENCODER.encode(value)
-        if len(_TEXT_JSON) < _TEXT_JSON_MAX:
+        if len(_TEXT_JSON) < _TEXT_JSON_MAX and _only_text(key):
             _TEXT_JSON[key] = text
     return text
 
 
-def _text_key(value: object, kind: type) -> tuple[type, tuple[object, ...]] | None:
-    """A cache key for a short list or dict holding only strings, else None."""
-    if isinstance(value, list):
-        items: tuple[object, ...] = tuple(value)
-        strings = items
-    elif isinstance(value, dict):
-        items = tuple(value.items())
-        strings = (*value.keys(), *value.values())
-    else:
-        return None
-    if len(strings) > 8 or not all(type(item) is str for item in strings):
-        return None
-    return kind, items
+def _only_text(key: tuple[type, tuple[object, ...]]) -> bool:
+    kind, items = key
+    if len(items) > _TEXT_JSON_LONGEST:
+        return False
+    if kind is dict:
+        pairs = cast("tuple[tuple[object, object], ...]", items)
+        return all(type(name) is str and type(text) is str for name, text in pairs)
+    return all(type(item) is str for item in items)

@@ -32,6 +32,7 @@ from ringback.adapters.db.bulk import (
     insert_copies,
     insert_encoded,
     insert_many,
+    insert_numbered,
     json_positions,
     reserve_ids,
     upsert_many,
@@ -111,8 +112,8 @@ class SqlContactRepository:
     def add_encoded(self, encoded: Sequence[EncodedContact], due_at: datetime) -> list[int]:
         """Store contacts made by `import_encoder`, each with a NEW state due at `due_at`."""
         ids = reserve_ids(self._connection, contacts, len(encoded))
-        pairs = list(zip(ids, encoded, strict=True))
-        insert_encoded(self._connection, contacts, [(i, *row) for i, (row, _) in pairs])
+        insert_numbered(self._connection, contacts, ids, [row for row, _ in encoded])
+        pairs = zip(ids, encoded, strict=True)
         phone_rows = [(i, *phone) for i, (_, phones) in pairs for phone in phones]
         insert_encoded(self._connection, contact_phones, phone_rows)
         template = convert.state_values(FollowUpState(0, status=Status.NEW, next_due_at=due_at))
