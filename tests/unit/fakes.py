@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from ringback.domain.access import TEAM, ApiToken, User
 from ringback.domain.cadence import Cadence
+from ringback.domain.calls import Call
 from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.scripts import MessageTemplate
@@ -30,6 +31,8 @@ class _Store:
         self.login_failures: list[tuple[str, str, datetime]] = []
         self.settings: dict[str, Any] = {}
         self.templates: dict[tuple[str, str, str], MessageTemplate] = {}
+        self.calls: dict[tuple[str, str], Call] = {}
+        self.call_events: set[tuple[str, str, str]] = set()
 
 
 class FakeContacts:
@@ -362,6 +365,27 @@ class FakeTemplates:
         return sorted(chosen, key=lambda t: (t.audience, t.key, t.variant))
 
 
+class FakeCalls:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, call: Call) -> None:
+        self.store.calls[(call.provider, call.call_id)] = copy.deepcopy(call)
+
+    def get(self, provider: str, call_id: str) -> Call | None:
+        return copy.deepcopy(self.store.calls.get((provider, call_id)))
+
+    def update(self, call: Call) -> None:
+        self.add(call)
+
+    def first_time(self, provider: str, call_id: str, event: str, at: datetime) -> bool:
+        key = (provider, call_id, event)
+        if key in self.store.call_events:
+            return False
+        self.store.call_events.add(key)
+        return True
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -385,6 +409,7 @@ class FakeUnitOfWork:
         self.login_failures = FakeLoginFailures(self.working)
         self.settings = FakeSettings(self.working)
         self.templates = FakeTemplates(self.working)
+        self.calls = FakeCalls(self.working)
 
     def __exit__(
         self,

@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from ringback.domain.access import ApiToken, OwnerFilter, User
 from ringback.domain.cadence import Cadence
+from ringback.domain.calls import Call
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.scripts import MessageTemplate
 
@@ -225,6 +226,19 @@ class TemplateRepository(Protocol):
         """Every stored template (with this key), by audience, key and variant."""
 
 
+class CallRepository(Protocol):
+    """Calls by their provider's id (issue 6), and the webhook events already seen."""
+
+    def add(self, call: Call) -> None: ...
+
+    def get(self, provider: str, call_id: str) -> Call | None: ...
+
+    def update(self, call: Call) -> None: ...
+
+    def first_time(self, provider: str, call_id: str, event: str, at: datetime) -> bool:
+        """Record this event of this call; False when it was recorded before."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -243,6 +257,7 @@ class UnitOfWork(Protocol):
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    calls: CallRepository
 
     def __enter__(self) -> Self: ...
 

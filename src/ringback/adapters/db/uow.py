@@ -15,6 +15,7 @@ from ringback.adapters.db.account_repository import (
     SqlUserRepository,
 )
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
+from ringback.adapters.db.call_repository import SqlCallRepository
 from ringback.adapters.db.engine import READ_ONLY
 from ringback.adapters.db.repositories import (
     SqlAppointmentRepository,
@@ -27,6 +28,7 @@ from ringback.adapters.db.template_repository import SqlTemplateRepository
 from ringback.services.ports import (
     AppointmentRepository,
     CadenceRepository,
+    CallRepository,
     ContactRepository,
     LoginFailureRepository,
     SettingsRepository,
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     login_failures: LoginFailureRepository
     settings: SettingsRepository
     templates: TemplateRepository
+    calls: CallRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.templates = SqlTemplateRepository(connection)
+        self.calls = SqlCallRepository(connection)
         return self
 
     def __exit__(

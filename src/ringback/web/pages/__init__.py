@@ -3,7 +3,8 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
-settings; auth signs in and out. Pages call services, never the database.
+settings; calls (live pushes: /events, click-to-call); auth signs in and out.
+Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends
 from ringback.web.deps import check_csrf
 from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
+from ringback.web.pages.calls import router as calls_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
 from ringback.web.pages.settings import router as settings_router
@@ -28,5 +30,6 @@ for part in (
     appointments_router,
     imports_router,
     settings_router,
+    calls_router,
 ):
     router.include_router(part)
