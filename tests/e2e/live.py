@@ -40,6 +40,7 @@ USER_ZONE = "Europe/Berlin"
 PASSWORD = "correct horse battery"
 PERSONAS = {"olivia": Role.OWNER, "rita": Role.REP, "ravi": Role.REP}
 DEMO_CONTACTS = 60
+TWILIO_TOKEN = "e2e-twilio-auth-token-0123456789"  # signs the inbound-call webhook
 
 
 @dataclass
@@ -63,6 +64,7 @@ def build(folder: Path) -> tuple[App, dict[str, int]]:
         data_dir=folder,
         session_secret="e2e-" + "s" * 40,
         user_timezone=USER_ZONE,
+        twilio_auth_token=TWILIO_TOKEN,
     )
     app = App(settings)
     app.passwords = Argon2Passwords(time_cost=1, memory_cost=1024, parallelism=1)  # type: ignore[misc]
