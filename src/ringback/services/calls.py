@@ -36,6 +36,7 @@ from ringback.domain.screenpop import ScreenPop, known_caller_pop, unknown_calle
 from ringback.services.contacts import UowFactory
 from ringback.services.directory import visible_contact
 from ringback.services.ports import UnitOfWork
+from ringback.services.team_settings import REGION_KEY
 from ringback.services.touches import record_touch
 
 PopPublisher = Callable[[ScreenPop], None]
@@ -63,21 +64,38 @@ class Received:
 
 
 def receive_call(
-    uow_factory: UowFactory, publish: PopPublisher, call: IncomingCall, region: str
+    uow_factory: UowFactory,
+    publish: PopPublisher,
+    call: IncomingCall,
+    fallback_region: str,
+    read_uow_factory: UowFactory | None = None,
 ) -> Received:
-    """R15 + R12: pop the caller's context (published before the log is written, so
-    the rep sees it while the phone still rings), then log callback_received."""
-    e164 = lookup_key(call.caller, region)
-    with uow_factory() as uow:
-        if not uow.calls.first_time(call.provider, call.call_id, "inbound", call.at):
+    """R15 + R12: pop the caller's context up, then log callback_received.
+
+    The pop is composed in a read-only unit of work and published before the log is
+    written, so the rep sees it while the phone still rings, without queueing behind
+    other writers. The log is then written once per call, whatever retries come.
+    `fallback_region` reads numbers without +code unless the team set a region.
+    """
+    with (read_uow_factory or uow_factory)() as uow:
+        if uow.calls.get(call.provider, call.call_id) is not None:
             return Received(None)
+        e164 = lookup_key(call.caller, _team_region(uow, fallback_region))
         contact = _caller(uow, e164) if e164 else None
         pop = _pop_for(uow, contact, e164 or call.caller, call.at)
-        publish(pop)
+    publish(pop)
+    with uow_factory() as uow:
+        if not uow.calls.first_time(call.provider, call.call_id, "inbound", call.at):
+            return Received(None)  # a retry raced this one: it logs
         logged = _log_callback(uow, contact, e164, call) if contact is not None else None
         uow.calls.add(_inbound_call_row(call, e164, contact))
         uow.commit()
     return Received(pop, logged)
+
+
+def _team_region(uow: UnitOfWork, fallback: str) -> str:
+    stored = uow.settings.get(REGION_KEY)
+    return stored if isinstance(stored, str) and stored else fallback
 
 
 def _caller(uow: UnitOfWork, e164: str) -> Contact | None:

@@ -37,8 +37,9 @@ async def pbx(request: Request, app: AppDep, team: TeamSettingsDep, now: Now) ->
         event = _verified_event(app, request, body, now)
     except Refused as refusal:
         return refused(refusal.status, refusal.reason)
-    region = team.region(app.settings.default_region)
-    return await run_in_threadpool(_handle, app, request, event, region)
+    return await run_in_threadpool(
+        _handle, app, request, event, team.region(app.settings.default_region)
+    )
 
 
 def _verified_event(app: App, request: Request, body: bytes, now: datetime) -> PbxEvent:
@@ -59,7 +60,9 @@ def _verified_event(app: App, request: Request, body: bytes, now: datetime) -> P
 def _handle(app: App, request: Request, event: PbxEvent, region: str) -> JSONResponse:
     call = IncomingCall(PROVIDER, event.call_id, event.caller, event.called, event.at)
     if event.event == "inbound_call":
-        received = receive_call(app.uow_factory(), pop_publisher(request), call, region)
+        received = receive_call(
+            app.uow_factory(), pop_publisher(request), call, region, app.read_uow_factory()
+        )
         if received.duplicate:
             return _duplicate(event)
         logged = received.logged.outcome.value if received.logged else None

@@ -25,7 +25,7 @@ from ringback.services.calls import (
     receive_call,
     record_call_status,
 )
-from ringback.web.deps import AppDep, Now, TeamSettingsDep
+from ringback.web.deps import AppDep, Now
 from ringback.web.webhooks.common import WebhookRefused, accepted, pop_publisher
 
 PROVIDER = "twilio"
@@ -64,16 +64,20 @@ def _text(form: FormData, name: str) -> str:
 
 
 @router.post("/voice", response_model=None)
-async def voice(
-    request: Request, form: VerifiedForm, app: AppDep, team: TeamSettingsDep, now: Now
-) -> Response:
+async def voice(request: Request, form: VerifiedForm, app: AppDep, now: Now) -> Response:
     """A call to the Twilio number: pop the caller up (R15), log callback_received
     (R12), and answer with TwiML that rings the rep's phone."""
     call = IncomingCall(
         PROVIDER, _text(form, "CallSid"), _text(form, "From"), _text(form, "To"), now
     )
-    region = team.region(app.settings.default_region)
-    await run_in_threadpool(receive_call, app.uow_factory(), pop_publisher(request), call, region)
+    await run_in_threadpool(
+        receive_call,
+        app.uow_factory(),
+        pop_publisher(request),
+        call,
+        app.settings.default_region,
+        app.read_uow_factory(),
+    )
     rep_phone = app.rep_phone()
     answer = twiml.dial(rep_phone) if rep_phone else twiml.say(twiml.NO_ONE_TO_DIAL)
     return Response(answer, media_type="application/xml")
