@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import platform
+import queue
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -161,6 +164,25 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def listen(base: str, ready: Connection, results: Connection) -> None:
+    """The rep's browser, in a process of its own (so the load generator cannot delay
+    it): streams /events and sends back when each pop arrived (CLOCK_MONOTONIC, the
+    same clock in every process)."""
+    reader = SseReader(f"{base}/events", sign_in_cookies(base, "rita", PASSWORD))
+    reader.wait_connected()
+    ready.send(True)
+    arrived: dict[str, float] = {}
+    while not results.poll():
+        try:
+            _, data, at = reader.events.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        arrived.setdefault(data["phone"], at)
+    results.recv()
+    results.send(arrived)
+    reader.close()
+
+
 def run(
     label: str,
     hook_base: str,
@@ -169,18 +191,16 @@ def run(
     args: argparse.Namespace,
     url: str,
 ) -> None:
-    reader = SseReader(f"{sse_base}/events", sign_in_cookies(sse_base, "rita", PASSWORD))
-    reader.wait_connected()
+    ready_here, ready_there = multiprocessing.Pipe()
+    results_here, results_there = multiprocessing.Pipe()
+    browser = multiprocessing.Process(target=listen, args=(sse_base, ready_there, results_there))
+    browser.start()
+    assert ready_here.poll(60), "the event stream did not open"
     sent, answered, failures = asyncio.run(ring_all(hook_base, numbers, args.rate, args.duration))
-    arrived: dict[str, float] = {}
-    deadline = time.monotonic() + 5
-    while len(arrived) < len(sent) and time.monotonic() < deadline:
-        try:
-            _, data, at = reader.events.get(timeout=0.5)
-        except Exception:
-            continue
-        arrived.setdefault(data["phone"], at)
-    reader.close()
+    time.sleep(3)  # let the last pops arrive
+    results_here.send("stop")
+    arrived: dict[str, float] = results_here.recv()
+    browser.join(timeout=10)
     latencies = [arrived[n] - sent[n] for n in sent if n in arrived]
     app = App(Settings(database_url=url))
     with app.engine.connect() as connection:

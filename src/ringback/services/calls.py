@@ -101,8 +101,8 @@ def _team_region(uow: UnitOfWork, fallback: str) -> str:
 def _caller(uow: UnitOfWork, e164: str) -> Contact | None:
     """The contact with this number; of several, the one most recently in touch."""
     found = uow.contacts.by_phone(e164)
-    if not found:
-        return None
+    if len(found) < 2:
+        return found[0] if found else None
     states = uow.states.get_many([c.id for c in found if c.id is not None])
     return max(found, key=lambda c: _last_touch(states.get(c.id or 0)))
 
