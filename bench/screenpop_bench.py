@@ -196,7 +196,9 @@ def run(
     browser = multiprocessing.Process(target=listen, args=(sse_base, ready_there, results_there))
     browser.start()
     assert ready_here.poll(60), "the event stream did not open"
+    cpu_before = time.process_time()
     sent, answered, failures = asyncio.run(ring_all(hook_base, numbers, args.rate, args.duration))
+    client_cpu = time.process_time() - cpu_before
     time.sleep(3)  # let the last pops arrive
     results_here.send("stop")
     arrived: dict[str, float] = results_here.recv()
@@ -217,6 +219,7 @@ def run(
               f"p99 {ms(percentile(latencies, 0.99))}, max {ms(max(latencies))}")  # fmt: skip
     p50, p99 = statistics.median(answered), percentile(answered, 0.99)
     print(f"webhook answer (TwiML): p50 {ms(p50)}, p99 {ms(p99)}")
+    print(f"load generator CPU: {ms(client_cpu / max(1, len(sent)))} per call")
 
 
 def main() -> None:

@@ -77,20 +77,42 @@ def receive_call(
     other writers. The log is then written once per call, whatever retries come.
     `fallback_region` reads numbers without +code unless the team set a region.
     """
-    with (read_uow_factory or uow_factory)() as uow:
+    caller = identify_caller(read_uow_factory or uow_factory, call, fallback_region)
+    if caller is None:
+        return Received(None)
+    publish(caller.pop)
+    return log_incoming_call(uow_factory, call, caller)
+
+
+@dataclass(frozen=True)
+class Caller:
+    pop: ScreenPop
+    contact: Contact | None
+    e164: str | None
+
+
+def identify_caller(
+    read_uow_factory: UowFactory, call: IncomingCall, fallback_region: str
+) -> Caller | None:
+    """Who is calling, and their pop (reads only); None for a call already received."""
+    with read_uow_factory() as uow:
         if uow.calls.get(call.provider, call.call_id) is not None:
-            return Received(None)
+            return None
         e164 = lookup_key(call.caller, _team_region(uow, fallback_region))
         contact = _caller(uow, e164) if e164 else None
-        pop = _pop_for(uow, contact, e164 or call.caller, call.at)
-    publish(pop)
+        return Caller(_pop_for(uow, contact, e164 or call.caller, call.at), contact, e164)
+
+
+def log_incoming_call(uow_factory: UowFactory, call: IncomingCall, caller: Caller) -> Received:
+    """Log callback_received for a known caller (R12) and keep the call, once per call."""
     with uow_factory() as uow:
         if not uow.calls.first_time(call.provider, call.call_id, "inbound", call.at):
             return Received(None)  # a retry raced this one: it logs
-        logged = _log_callback(uow, contact, e164, call) if contact is not None else None
-        uow.calls.add(_inbound_call_row(call, e164, contact))
+        contact = caller.contact
+        logged = _log_callback(uow, contact, caller.e164, call) if contact is not None else None
+        uow.calls.add(_inbound_call_row(call, caller.e164, contact))
         uow.commit()
-    return Received(pop, logged)
+    return Received(caller.pop, logged)
 
 
 def _team_region(uow: UnitOfWork, fallback: str) -> str:

@@ -7,11 +7,21 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from ringback.adapters.db.engine import sqlite_file_path
+from ringback.adapters.db.sqlite_gate import GateBusy, without_waiting
 from ringback.adapters.events import Event
 from ringback.bootstrap import App
 from ringback.domain.screenpop import ScreenPop
-from ringback.services.calls import PopPublisher
+from ringback.services.calls import (
+    IncomingCall,
+    PopPublisher,
+    Received,
+    identify_caller,
+    log_incoming_call,
+    receive_call,
+)
 
 SCREEN_POP = "screen_pop"
 
@@ -42,6 +52,36 @@ def refused(status: int, reason: str) -> JSONResponse:
 
 def accepted(**body: Any) -> JSONResponse:
     return JSONResponse(body)
+
+
+async def receive(request: Request, app: App, call: IncomingCall) -> Received:
+    """receive_call, run where it costs least (R15: the pop must be quick).
+
+    On SQLite the lookup runs right on the event loop (reads never wait there) and
+    so does the log, unless another writer holds the database: then the log waits
+    for its turn in a thread. Handing every SQLite call to a thread would trade
+    Python's GIL back and forth with the loop, which costs more than the work
+    (see web/api/touches.py). Other databases: one thread does it all.
+    """
+    region = app.settings.default_region
+    if sqlite_file_path(app.engine.url) is None:
+        return await run_in_threadpool(
+            receive_call,
+            app.uow_factory(),
+            pop_publisher(request),
+            call,
+            region,
+            app.read_uow_factory(),
+        )
+    caller = identify_caller(app.read_uow_factory(), call, region)
+    if caller is None:
+        return Received(None)
+    pop_publisher(request)(caller.pop)
+    try:
+        with without_waiting():
+            return log_incoming_call(app.uow_factory(), call, caller)
+    except GateBusy:
+        return await run_in_threadpool(log_incoming_call, app.uow_factory(), call, caller)
 
 
 def pop_publisher(request: Request) -> PopPublisher:

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ringback.adapters.telephony.public_url import public_url
@@ -19,14 +18,9 @@ from ringback.adapters.telephony.twilio import twiml
 from ringback.adapters.telephony.twilio.signature import is_valid_signature
 from ringback.adapters.telephony.twilio.status import outcome_for
 from ringback.bootstrap import App
-from ringback.services.calls import (
-    IncomingCall,
-    StatusUpdate,
-    receive_call,
-    record_call_status,
-)
+from ringback.services.calls import IncomingCall, StatusUpdate, record_call_status
 from ringback.web.deps import AppDep, Now
-from ringback.web.webhooks.common import WebhookRefused, accepted, pop_publisher
+from ringback.web.webhooks.common import WebhookRefused, accepted, receive
 
 PROVIDER = "twilio"
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -70,14 +64,7 @@ async def voice(request: Request, form: VerifiedForm, app: AppDep, now: Now) -> 
     call = IncomingCall(
         PROVIDER, _text(form, "CallSid"), _text(form, "From"), _text(form, "To"), now
     )
-    await run_in_threadpool(
-        receive_call,
-        app.uow_factory(),
-        pop_publisher(request),
-        call,
-        app.settings.default_region,
-        app.read_uow_factory(),
-    )
+    await receive(request, app, call)
     rep_phone = app.rep_phone()
     answer = twiml.dial(rep_phone) if rep_phone else twiml.say(twiml.NO_ONE_TO_DIAL)
     return Response(answer, media_type="application/xml")
