@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +26,7 @@ from ringback.services.calls import (
 )
 
 SCREEN_POP = "screen_pop"
+SQLITE_THREADS = 2
 
 
 class WebhookRefused(Exception):
@@ -81,7 +84,17 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
         with without_waiting():
             return log_incoming_call(app.uow_factory(), call, caller)
     except GateBusy:
-        return await run_in_threadpool(log_incoming_call, app.uow_factory(), call, caller)
+        job = partial(log_incoming_call, app.uow_factory(), call, caller)
+        return await anyio.to_thread.run_sync(job, limiter=_sqlite_threads(request))
+
+
+def _sqlite_threads(request: Request) -> anyio.CapacityLimiter:
+    """At most SQLITE_THREADS waiting writers in threads: each holds one of the engine's
+    pooled connections, and the lookups on the event loop must always find one free."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "call_threads", None)
+    if limiter is None:
+        limiter = request.app.state.call_threads = anyio.CapacityLimiter(SQLITE_THREADS)
+    return limiter
 
 
 def pop_publisher(request: Request) -> PopPublisher:
