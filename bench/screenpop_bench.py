@@ -199,7 +199,7 @@ def run(
     cpu_before = time.process_time()
     sent, answered, failures = asyncio.run(ring_all(hook_base, numbers, args.rate, args.duration))
     client_cpu = time.process_time() - cpu_before
-    time.sleep(3)  # let the last pops arrive
+    time.sleep(5)  # let the last pops arrive
     results_here.send("stop")
     arrived: dict[str, float] = results_here.recv()
     browser.join(timeout=10)

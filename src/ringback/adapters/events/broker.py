@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-QUEUE_SIZE = 100
+QUEUE_SIZE = 1000  # pops are small; a stalled stream drops beyond this
 
 
 @dataclass(frozen=True)
