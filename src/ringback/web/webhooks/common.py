@@ -9,7 +9,6 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ringback.adapters.db.engine import sqlite_file_path
 from ringback.adapters.db.sqlite_gate import GateBusy, without_waiting
@@ -27,6 +26,7 @@ from ringback.services.calls import (
 
 SCREEN_POP = "screen_pop"
 SQLITE_THREADS = 2
+SERVER_THREADS = 4
 
 
 class WebhookRefused(Exception):
@@ -68,7 +68,7 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
     """
     region = app.settings.default_region
     if sqlite_file_path(app.engine.url) is None:
-        return await run_in_threadpool(
+        job = partial(
             receive_call,
             app.uow_factory(),
             pop_publisher(request),
@@ -76,6 +76,7 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
             region,
             app.read_uow_factory(),
         )
+        return await anyio.to_thread.run_sync(job, limiter=_server_threads(request))
     caller = identify_caller(app.read_uow_factory(), call, region)
     if caller is None:
         return Received(None)
@@ -86,6 +87,15 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
     except GateBusy:
         job = partial(log_incoming_call, app.uow_factory(), call, caller)
         return await anyio.to_thread.run_sync(job, limiter=_sqlite_threads(request))
+
+
+def _server_threads(request: Request) -> anyio.CapacityLimiter:
+    """A database server: a few threads keep its connections busy; more would only
+    contend for Python's GIL (and for the engine's pooled connections)."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "server_threads", None)
+    if limiter is None:
+        limiter = request.app.state.server_threads = anyio.CapacityLimiter(SERVER_THREADS)
+    return limiter
 
 
 def _sqlite_threads(request: Request) -> anyio.CapacityLimiter:
