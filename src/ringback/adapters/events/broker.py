@@ -70,7 +70,11 @@ class LocalBroker:
         """Hand `event` to this process's subscribers, each on its own loop."""
         with self._lock:
             subscriptions = list(self._subscriptions)
+        here = _running_loop()
         for subscription in subscriptions:
+            if subscription.loop is here:  # on its own loop: no round through the queue
+                subscription.offer(event)
+                continue
             try:
                 subscription.loop.call_soon_threadsafe(subscription.offer, event)
             except RuntimeError:  # its loop has closed: the stream is gone
@@ -92,4 +96,11 @@ class LocalBroker:
             return len(self._subscriptions)
 
     async def close(self) -> None:
+        return None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
         return None
