@@ -8,8 +8,10 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+import httpx
 from sqlalchemy.engine import Engine
 
+from ringback import __version__
 from ringback.adapters.auth.passwords import Argon2Passwords
 from ringback.adapters.auth.secrets import load_or_create_secret
 from ringback.adapters.db import migrate
@@ -18,6 +20,8 @@ from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.adapters.email.imap import ImapConfig, ImapMailbox
 from ringback.adapters.email.message import Address
 from ringback.adapters.email.smtp import SmtpConfig, SmtpSender
+from ringback.adapters.events import Broker, LocalBroker, PostgresBroker
+from ringback.adapters.telephony.twilio.rest import TwilioCalls
 from ringback.domain.access import LoginPolicy
 from ringback.domain.correspondence import split_lines
 from ringback.domain.errors import InvalidField, RingbackError
@@ -65,6 +69,43 @@ class App:
             window=timedelta(minutes=self.settings.login_window_minutes),
         )
 
+    @cached_property
+    def http(self) -> httpx.Client:
+        """The one client for outbound HTTP (Twilio's API): tests point it at a stand-in."""
+        return httpx.Client(
+            timeout=httpx.Timeout(10.0),
+            headers={"User-Agent": f"Ringback/{__version__}"},
+        )
+
+    @cached_property
+    def events(self) -> Broker:
+        """Pushes to browsers: across instances on PostgreSQL, in-process otherwise."""
+        if self.engine.dialect.name == "postgresql":
+            return PostgresBroker(self.engine)
+        return LocalBroker()
+
+    def twilio_calls(self) -> TwilioCalls | None:
+        """Twilio's REST API for click-to-call, when the twilio_* settings are all set."""
+        settings = self.settings
+        token = settings.twilio_auth_token
+        if not (settings.twilio_account_sid and token and settings.twilio_caller_number):
+            return None
+        return TwilioCalls(
+            http=self.http,
+            api_url=settings.twilio_api_url,
+            account_sid=settings.twilio_account_sid,
+            auth_token=token.get_secret_value(),
+            caller_number=self._e164(settings.twilio_caller_number, "twilio_caller_number"),
+        )
+
+    def rep_phone(self) -> str | None:
+        """The `rep_phone` setting in E.164 (InvalidField when it is not a number)."""
+        phone = self.settings.rep_phone
+        return self._e164(phone, "rep_phone") if phone else None
+
+    def _e164(self, raw: str, field: str) -> str:
+        return parse_phone(raw, self.settings.default_region, field=field).e164
+
     def session_secret(self) -> str:
         """The configured key, else the one kept in the data directory (made on first use)."""
         configured = self.settings.session_secret
@@ -96,7 +137,7 @@ class App:
         address = settings.mail_from or settings.sender_email
         name = settings.sender_name or settings.user
         sender = Address(address, name) if address else None
-        return MailSetup(sender, settings.public_url, self.session_secret())
+        return MailSetup(sender, settings.public_base_url, self.session_secret())
 
     def smtp_sender(self) -> SmtpSender | None:
         """The SMTP sender, or None when no `smtp_host` is set."""

@@ -104,10 +104,45 @@ class Settings(BaseSettings):
         description="The window, in minutes, over which failed sign-ins are counted.",
     )
 
-    public_url: str | None = Field(
+    # Telephony (issue 6): Twilio webhooks and click-to-call, a generic PBX webhook.
+    public_base_url: str | None = Field(
         default=None,
-        description="The address people reach this app at (e.g. https://ringback.example.com): "
-        "unsubscribe links and calendar feed URLs start with it.",
+        description=(
+            "The address the world reaches this app at, e.g. https://ringback.example.com: "
+            "webhook signatures are checked against it, Twilio is told to call it back, and "
+            "unsubscribe links and calendar feed URLs start with it."
+        ),
+    )
+    trust_forwarded_headers: bool = Field(
+        default=False,
+        description=(
+            "Without public_base_url: rebuild the public address from the proxy's "
+            "X-Forwarded-Proto and X-Forwarded-Host headers (only behind a proxy that sets them)."
+        ),
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, description="Twilio account SID (AC…): click-to-call and webhooks."
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Twilio auth token: signs Twilio's webhooks; never shown."
+    )
+    twilio_caller_number: str | None = Field(
+        default=None, description="Your Twilio number: the caller ID of click-to-call."
+    )
+    twilio_api_url: str = Field(
+        default="https://api.twilio.com",
+        description="Base address of Twilio's REST API (change it only to test).",
+    )
+    rep_phone: str | None = Field(
+        default=None,
+        description=(
+            "The phone that rings for you: inbound calls to the Twilio number are "
+            "forwarded to it, and click-to-call connects the contact to it."
+        ),
+    )
+    pbx_shared_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared secret that signs the PBX webhook (HMAC-SHA256); never shown.",
     )
     mail_from: str | None = Field(
         default=None,
@@ -151,6 +186,20 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 32:
             raise ValueError("needs at least 32 random characters (or leave it empty)")
         return value
+
+    @field_validator("pbx_shared_secret", "twilio_auth_token")
+    @classmethod
+    def _empty_secret_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"{value!r} is not an http(s) address such as https://example.com")
+        return value.rstrip("/")
 
     @field_validator("audience")
     @classmethod

@@ -42,6 +42,7 @@ PERSONAS = {"olivia": Role.OWNER, "rita": Role.REP, "ravi": Role.REP}
 DEMO_CONTACTS = 60
 # Who the scripts introduce (R7): the number is said in chunks, "612 · 555 · 0188".
 SENDER_NAME, SENDER_PHONE = "Sam Carter", "+1 612 555 0188"
+TWILIO_TOKEN = "e2e-twilio-auth-token-0123456789"  # signs the inbound-call webhook
 
 
 @dataclass
@@ -67,6 +68,7 @@ def build(folder: Path) -> tuple[App, dict[str, int]]:
         user_timezone=USER_ZONE,
         sender_name=SENDER_NAME,
         sender_phone=SENDER_PHONE,
+        twilio_auth_token=TWILIO_TOKEN,
     )
     app = App(settings)
     app.passwords = Argon2Passwords(time_cost=1, memory_cost=1024, parallelism=1)  # type: ignore[misc]

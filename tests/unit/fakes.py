@@ -12,6 +12,7 @@ from typing import Any, Self
 from ringback.domain.access import TEAM, ApiToken, User
 from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
+from ringback.domain.calls import Call
 from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.model import (
     Appointment,
@@ -41,6 +42,8 @@ class _Store:
         self.templates: dict[tuple[str, str, str], MessageTemplate] = {}
         self.answer_counts: dict[Cell, Tally] = {}
         self.answer_watermark = 0
+        self.calls: dict[tuple[str, str], Call] = {}
+        self.call_events: set[tuple[str, str, str]] = set()
 
 
 class FakeContacts:
@@ -416,6 +419,27 @@ class FakeTiming:
         ]
 
 
+class FakeCalls:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def add(self, call: Call) -> None:
+        self.store.calls[(call.provider, call.call_id)] = copy.deepcopy(call)
+
+    def get(self, provider: str, call_id: str) -> Call | None:
+        return copy.deepcopy(self.store.calls.get((provider, call_id)))
+
+    def update(self, call: Call) -> None:
+        self.add(call)
+
+    def first_time(self, provider: str, call_id: str, event: str, at: datetime) -> bool:
+        key = (provider, call_id, event)
+        if key in self.store.call_events:
+            return False
+        self.store.call_events.add(key)
+        return True
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; commit() publishes it, exit discards it."""
 
@@ -440,6 +464,7 @@ class FakeUnitOfWork:
         self.settings = FakeSettings(self.working)
         self.templates = FakeTemplates(self.working)
         self.timing = FakeTiming(self.working)
+        self.calls = FakeCalls(self.working)
 
     def __exit__(
         self,

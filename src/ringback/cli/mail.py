@@ -61,7 +61,7 @@ def email(
 
         ringback email "Alice Moreno" --step email_followup --send-now
 
-    Needs RINGBACK_PUBLIC_URL (for the unsubscribe link) and RINGBACK_MAIL_FROM or
+    Needs RINGBACK_PUBLIC_BASE_URL (for the unsubscribe link) and RINGBACK_MAIL_FROM or
     RINGBACK_SENDER_EMAIL. Refused for contacts who unsubscribed or bounced (R11, R12).
     """
     app = app_of(ctx)

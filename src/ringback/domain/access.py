@@ -100,6 +100,12 @@ def in_plan_of(user: str, contact_owner: str | None, booked_for: str | None) -> 
     return visible and booked_for in (None, user)
 
 
+def hears_screen_pop(user: str, contact_owner: str | None) -> bool:
+    """R15: a call from a user's own contact pops up for that user only; a call from
+    a team contact (or an unknown number) pops up for every rep who is signed in."""
+    return contact_owner is None or contact_owner == user
+
+
 def _open_to(name: str, booked_by: str | None, scope: CallbackScope) -> bool:
     return scope is CallbackScope.ANYONE or booked_by in (None, name)
 

@@ -65,7 +65,8 @@ class MailSetup:
     def link(self, path: str) -> str:
         if not self.public_url:
             raise InvalidField(
-                "public_url", "set RINGBACK_PUBLIC_URL so emails can carry an unsubscribe link"
+                "public_base_url",
+                "set RINGBACK_PUBLIC_BASE_URL so emails can carry an unsubscribe link",
             )
         return f"{self.public_url.rstrip('/')}/{path.lstrip('/')}"
 

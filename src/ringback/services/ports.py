@@ -16,6 +16,7 @@ from ringback.domain.access import ApiToken, OwnerFilter, User
 from ringback.domain.analytics import CallHour, Message
 from ringback.domain.answer_rates import Cell, Tally
 from ringback.domain.cadence import Cadence
+from ringback.domain.calls import Call
 from ringback.domain.model import Appointment, Contact, FollowUpState, Status, Touch
 from ringback.domain.outbox import Failure, JobState, OutboxJob
 from ringback.domain.scripts import MessageTemplate
@@ -324,6 +325,19 @@ class AnalyticsRepository(Protocol):
         """{(attempts to the first reach, all attempts): reached contacts}."""
 
 
+class CallRepository(Protocol):
+    """Calls by their provider's id (issue 6), and the webhook events already seen."""
+
+    def add(self, call: Call) -> None: ...
+
+    def get(self, provider: str, call_id: str) -> Call | None: ...
+
+    def update(self, call: Call) -> None: ...
+
+    def first_time(self, provider: str, call_id: str, event: str, at: datetime) -> bool:
+        """Record this event of this call; False when it was recorded before."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -346,6 +360,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     learning: LearningRepository
     analytics: AnalyticsRepository
+    calls: CallRepository
 
     def __enter__(self) -> Self: ...
 

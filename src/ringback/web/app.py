@@ -12,6 +12,8 @@ Adding a page: a router in pages/, included in pages/__init__.py.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ringback import __version__
 from ringback.bootstrap import App
-from ringback.web import errors
+from ringback.web import errors, webhooks
 from ringback.web.api import PREFIX
 from ringback.web.api import router as api_router
 from ringback.web.api.schemas import TouchCreate
@@ -50,6 +52,7 @@ def create_app(app: App | None = None) -> FastAPI:
         openapi_url=f"{PREFIX}/openapi.json",
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
+        lifespan=lambda _: _lifespan(ringback),
     )
     web.state.ringback = ringback
     web.state.import_jobs = ImportJobs(ringback.settings.data_dir / "imports")
@@ -67,9 +70,18 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(api_router)
     web.include_router(pages_router)
     web.include_router(public_router)
+    web.include_router(webhooks.router)
     errors.install(web, page_error)
+    webhooks.install(web)
     web.openapi = lambda: _openapi(web)  # type: ignore[method-assign]
     return web
+
+
+@asynccontextmanager
+async def _lifespan(ringback: App) -> AsyncIterator[None]:
+    yield
+    if "events" in vars(ringback):  # the broker was started: stop listening
+        await ringback.events.close()
 
 
 class SecurityHeaders:

@@ -18,7 +18,7 @@ ENV = {
     "RINGBACK_SENDER_PHONE": "+1 612 555 0123",
     "RINGBACK_SENDER_COMPANY": "Brightside",
     "RINGBACK_MAIL_FROM": "jamie@brightside.example",
-    "RINGBACK_PUBLIC_URL": "https://ringback.example.com",
+    "RINGBACK_PUBLIC_BASE_URL": "https://ringback.example.com",
     "RINGBACK_SESSION_SECRET": "s" * 40,
     "RINGBACK_USER": "jamie",
 }

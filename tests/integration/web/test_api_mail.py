@@ -12,7 +12,7 @@ from tests.integration.web.conftest import Team
 
 def configure(team: Team) -> None:
     settings = team.app.settings
-    settings.public_url = "https://ringback.example.com"
+    settings.public_base_url = "https://ringback.example.com"
     settings.mail_from = "olivia@brightside.example"
     settings.sender_name = "Olivia Grant"
     settings.sender_phone = "+1 612 555 0123"
@@ -53,7 +53,7 @@ def test_an_email_is_rendered_and_queued_for_a_visible_contact(team: Team) -> No
 
 def test_queueing_without_a_public_url_names_the_setting(team: Team) -> None:
     configure(team)
-    team.app.settings.public_url = None
+    team.app.settings.public_base_url = None
     contact_id = contact(team)
 
     response = team.api(
@@ -61,7 +61,7 @@ def test_queueing_without_a_public_url_names_the_setting(team: Team) -> None:
     )
 
     assert response.status_code == 422
-    assert response.json()["error"]["field"] == "public_url"
+    assert response.json()["error"]["field"] == "public_base_url"
 
 
 def test_an_appointment_invite_is_queued(team: Team) -> None:

@@ -30,7 +30,7 @@ FROM = "olivia@brightside.example"
 
 
 def configure(team: Team) -> None:
-    team.app.settings.public_url = "https://ringback.example.com"
+    team.app.settings.public_base_url = "https://ringback.example.com"
     team.app.settings.mail_from = FROM
 
 

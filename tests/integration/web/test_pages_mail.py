@@ -41,13 +41,13 @@ def test_the_contact_page_queues_the_next_email(pages: Pages) -> None:
 
 def test_a_refused_email_is_explained_on_the_page(pages: Pages) -> None:
     configure(pages.team)
-    pages.team.app.settings.public_url = None
+    pages.team.app.settings.public_base_url = None
     contact_id = contact(pages)
 
     pages.post("olivia", f"/contacts/{contact_id}/email")
 
     assert queued(pages) == []
-    assert "public_url" in pages.get("olivia", f"/contacts/{contact_id}").text
+    assert "public_base_url" in pages.get("olivia", f"/contacts/{contact_id}").text
 
 
 def test_an_appointment_invite_is_queued_from_the_contact_page(pages: Pages) -> None:

@@ -64,6 +64,12 @@ _PHONES = (
     .where(contact_phones.c.contact_id == bindparam("contact_id"))
     .order_by(contact_phones.c.position)
 )
+_IDS_BY_PHONE = (
+    select(contact_phones.c.contact_id)
+    .where(contact_phones.c.e164 == bindparam("e164"))
+    .distinct()
+    .order_by(contact_phones.c.contact_id)
+)
 _STATE = select(followup_state).where(followup_state.c.contact_id == bindparam("contact_id"))
 _SAVE_STATE = sqlite.insert(followup_state)
 _SAVE_STATE = _SAVE_STATE.on_conflict_do_update(
@@ -167,6 +173,9 @@ class SqlContactRepository:
         insert_many(self._connection, contact_phones, phone_rows)
 
     def by_phone(self, e164: str) -> list[Contact]:
+        if prepared.available(self._connection):  # a call's lookup (R15) is a hot path
+            rows = prepared.fetch(self._connection, _IDS_BY_PHONE, e164=e164)
+            return [self._get_prepared(row["contact_id"]) for row in rows]
         having_number = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == e164)
         return self._load(select(contacts).where(contacts.c.id.in_(having_number)))
 

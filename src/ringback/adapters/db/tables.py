@@ -307,3 +307,32 @@ mailbox_cursors = Table(
     Column("last_uid", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Phone calls reported by a telephony provider (issue 6), by the provider's own id:
+# retried callbacks find the row instead of logging twice.
+calls = Table(
+    "calls",
+    metadata,
+    Column("provider", String, primary_key=True),
+    Column("call_id", String, primary_key=True),
+    Column("direction", String, nullable=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="SET NULL")),
+    Column("user_name", String),
+    Column("from_number", String, nullable=False),
+    Column("to_number", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("outcome", String),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_calls_contact_id", "contact_id"),
+)
+
+# Webhook events already accepted (a call's id and event name): a duplicate is known.
+call_events = Table(
+    "call_events",
+    metadata,
+    Column("provider", String, primary_key=True),
+    Column("call_id", String, primary_key=True),
+    Column("event", String, primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False),
+)

@@ -16,6 +16,7 @@ from ringback.adapters.db.account_repository import (
 )
 from ringback.adapters.db.analytics_repository import SqlAnalyticsRepository
 from ringback.adapters.db.cadence_repository import SqlCadenceRepository
+from ringback.adapters.db.call_repository import SqlCallRepository
 from ringback.adapters.db.engine import READ_ONLY
 from ringback.adapters.db.learning_repository import SqlLearningRepository
 from ringback.adapters.db.outbox_repository import SqlOutboxRepository
@@ -32,6 +33,7 @@ from ringback.services.ports import (
     AnalyticsRepository,
     AppointmentRepository,
     CadenceRepository,
+    CallRepository,
     ContactRepository,
     LearningRepository,
     LoginFailureRepository,
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     learning: LearningRepository
     analytics: AnalyticsRepository
+    calls: CallRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -98,6 +101,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(connection)
         self.learning = SqlLearningRepository(connection)
         self.analytics = SqlAnalyticsRepository(connection)
+        self.calls = SqlCallRepository(connection)
         return self
 
     def __exit__(

@@ -67,7 +67,7 @@ def queue_email(
     """Render the contact's email step (as the script panel shows it) and queue it.
 
     422 when the message fails its checks (R19), the contact may not get email (R11,
-    R12), or `public_url`/`mail_from` is not set.
+    R12), or `public_base_url`/`mail_from` is not set.
     """
     directory.get_contact(uow_factory, actor, contact_id)  # 404 unless visible
     job = outbox.queue_email(

@@ -4,7 +4,8 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
 settings, analytics; scripts (the script panel) and templates (the editor with
-live linting); auth signs in and out. Pages call services, never the database.
+live linting); calls (live pushes: /events, click-to-call); auth signs in and out.
+Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ringback.web.deps import check_csrf
 from ringback.web.pages.analytics import router as analytics_router
 from ringback.web.pages.appointments import router as appointments_router
 from ringback.web.pages.auth import router as auth_router
+from ringback.web.pages.calls import router as calls_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
 from ringback.web.pages.mail import router as mail_router
@@ -37,5 +39,6 @@ for part in (
     templates_router,
     mail_router,
     analytics_router,
+    calls_router,
 ):
     router.include_router(part)

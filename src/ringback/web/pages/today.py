@@ -41,5 +41,6 @@ def today(
         "user_zone": zone_name,
         "capacity": work.plan.capacity,
         "outcomes_for": lambda channel: quick_outcomes(Channel(channel)),
+        "click_to_call": app.twilio_calls() is not None and bool(app.settings.rep_phone),
     }
     return render(request, "today.html", context, user=user)

@@ -86,4 +86,110 @@
       if (list.length) { select(Math.min(selected, list.length - 1)); }
     }
   });
+
+  // Screen pop (R15): the server pushes a caller's context over /events (server-sent
+  // events); it shows as a non-modal dialog. Unknown callers get a quick-add form that
+  // creates the contact through the API (session cookie + CSRF header).
+  function node(tag, text, className) {
+    var made = document.createElement(tag);
+    if (text) { made.textContent = text; }
+    if (className) { made.className = className; }
+    return made;
+  }
+
+  function when(iso) {
+    var date = new Date(iso);
+    return isNaN(date) ? iso : date.toLocaleString([], {
+      weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit"
+    });
+  }
+
+  function words(value) { return String(value).replace(/_/g, " "); }
+
+  function addFact(list, label, value) {
+    if (!value) { return; }
+    list.appendChild(node("dt", label));
+    list.appendChild(node("dd", value));
+  }
+
+  function knownPop(dialog, pop) {
+    var title = node("h2", pop.name + " is calling");
+    title.id = "pop-title";
+    dialog.appendChild(title);
+    dialog.appendChild(node("p", pop.phone + (pop.company ? " · " + pop.company : ""), "muted"));
+    var facts = node("dl", null, "pop-facts");
+    addFact(facts, "Reason", pop.reason);
+    addFact(facts, "Referred by", pop.referred_by);
+    addFact(facts, "Promised", pop.promised && pop.promised.replace(/\d{4}-\d\d-\d\dT[^ ]+/, when));
+    addFact(facts, "Say", pop.opener);
+    dialog.appendChild(facts);
+    if (pop.touches.length) {
+      dialog.appendChild(node("h3", "Last touches"));
+      var list = node("ul", null, "pop-touches");
+      pop.touches.forEach(function (touch) {
+        var text = when(touch.at) + " · " + words(touch.channel) + " · " + words(touch.outcome);
+        list.appendChild(node("li", touch.notes ? text + " — " + touch.notes : text));
+      });
+      dialog.appendChild(list);
+    }
+    var open = node("a", "Open " + pop.name, "button");
+    open.href = "/contacts/" + pop.contact_id;
+    dialog.appendChild(open);
+  }
+
+  function quickAddPop(dialog, pop) {
+    var title = node("h2", "Unknown caller " + pop.phone);
+    title.id = "pop-title";
+    dialog.appendChild(title);
+    var form = node("form", null, "quick-add");
+    var label = node("label", "Name ");
+    var name = node("input");
+    name.name = "full_name"; name.required = true; name.autocomplete = "off";
+    label.appendChild(name);
+    form.appendChild(label);
+    form.appendChild(node("button", "Quick add"));
+    var result = node("p", null, "hint");
+    result.setAttribute("role", "status");
+    form.appendChild(result);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+      fetch("/api/v1/contacts", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+        body: JSON.stringify({ full_name: name.value, phone: pop.phone, reason: "called us" })
+      }).then(function (response) {
+        return response.json().then(function (body) { return [response.ok, body]; });
+      }).then(function (answer) {
+        if (!answer[0]) { result.textContent = answer[1].error.message; return; }
+        result.textContent = "";
+        var link = node("a", "Added: open " + answer[1].full_name);
+        link.href = "/contacts/" + answer[1].id;
+        result.appendChild(link);
+      });
+    });
+    dialog.appendChild(form);
+  }
+
+  function showPop(dialog, pop) {
+    dialog.textContent = "";
+    if (pop.contact_id === null) { quickAddPop(dialog, pop); } else { knownPop(dialog, pop); }
+    var close = node("button", "Dismiss", "link close");
+    close.type = "button";
+    close.addEventListener("click", function () { dialog.close(); });
+    dialog.appendChild(close);
+    if (!dialog.open) { dialog.show(); }
+  }
+
+  function listenForCalls() {
+    var dialog = document.getElementById("screen-pop");
+    if (!dialog || !window.EventSource) { return; }
+    var source = new EventSource(dialog.getAttribute("data-events"));
+    source.addEventListener("open", function () { dialog.setAttribute("data-listening", "true"); });
+    source.addEventListener("screen_pop", function (message) {
+      try { showPop(dialog, JSON.parse(message.data)); } catch (error) { return; }
+    });
+  }
+
+  listenForCalls();
 })();

@@ -1,0 +1,1 @@
+"""Twilio: webhook signatures, TwiML answers, call status mapping and the REST client."""
