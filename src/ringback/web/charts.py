@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from ringback.domain.analytics import WEEKDAYS, Cell, Distribution, Stage, VariantRate
+from ringback.domain.best_time import SegmentStrip
 
 CELL_W, CELL_H, LEFT, TOP = 26, 22, 40, 18
 BAR_H, BAR_GAP, LABEL_W, PLOT_W = 20, 6, 170, 360
+STRIP_LABEL_W = 150
 
 
 def _svg(width: int, height: int, label: str, body: Sequence[str]) -> Markup:
@@ -102,3 +104,27 @@ def intervals_svg(rates: Sequence[VariantRate]) -> Markup:
         body.append(_text(LABEL_W + PLOT_W + 8, y + 4, f"{rate.called_back}/{rate.sent}"))
     height = max(1, len(rates)) * (BAR_H + BAR_GAP)
     return _svg(LABEL_W + PLOT_W + 80, height, "Call-back rate per template variant", body)
+
+
+def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
+    """One strip per segment, columns 0…23 h local: shaded by the estimated answer
+    rate, the percentage written where calls were made (R16)."""
+    left = STRIP_LABEL_W
+    body = [_text(left + h * CELL_W + CELL_W / 2, 12, f"{h:02d}", "middle") for h in range(24)]
+    for row, strip in enumerate(strips):
+        y = TOP + row * CELL_H
+        body.append(_text(left - 6, y + 15, strip.segment, "end"))
+        for hour in strip.hours:
+            x = left + hour.hour * CELL_W
+            shown = f"{hour.estimate:.0%} estimated, {hour.answered}/{hour.calls} calls answered"
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
+                f'fill="{_shade(hour.estimate)}"><title>{escape(strip.segment)} '
+                f"{hour.hour:02d}h: {escape(shown)}</title></rect>"
+            )
+            if hour.calls:
+                body.append(
+                    _text(x + CELL_W / 2 - 1, y + 14, f"{hour.estimate * 100:.0f}", "middle")
+                )
+    width, height = left + 24 * CELL_W, TOP + max(1, len(strips)) * CELL_H
+    return _svg(width, height, "Estimated answer rate by segment and local hour", body)
