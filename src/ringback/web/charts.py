@@ -13,6 +13,7 @@ from ringback.domain.best_time import SegmentStrip
 CELL_W, CELL_H, LEFT, TOP = 26, 22, 40, 18
 BAR_H, BAR_GAP, LABEL_W, PLOT_W = 20, 6, 170, 360
 STRIP_LABEL_W = 150
+BEST_TIME_LABEL = "Best time to call: estimated answer rate by the contact's local hour"
 
 
 def _svg(width: int, height: int, label: str, body: Sequence[str]) -> Markup:
@@ -127,4 +128,4 @@ def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
                     _text(x + CELL_W / 2 - 1, y + 14, f"{hour.estimate * 100:.0f}", "middle")
                 )
     width, height = left + 24 * CELL_W, TOP + max(1, len(strips)) * CELL_H
-    return _svg(width, height, "Estimated answer rate by segment and local hour", body)
+    return _svg(width, height, BEST_TIME_LABEL, body)

@@ -9,10 +9,12 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from conftest import Pages
+from markupsafe import escape
 
 from ringback.domain.answer_rates import AnswerRates
 from ringback.domain.model import Channel, Contact, Outcome, Touch
 from ringback.services.contacts import UowFactory
+from ringback.web.charts import BEST_TIME_LABEL
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
 CLINIC_CALL = MONDAY + timedelta(hours=12, minutes=30)  # 13:30 in Berlin
@@ -66,7 +68,7 @@ def test_no_panel_figures_before_any_call(pages: Pages) -> None:
 def test_the_panel_shows_the_stored_counts_and_the_planners_estimates(pages: Pages) -> None:
     seed_calls(pages.team.app.uow_factory())
     page = pages.get("olivia", "/analytics").text
-    assert 'aria-label="Estimated answer rate by segment and local hour"' in page
+    assert f'aria-label="{escape(BEST_TIME_LABEL)}"' in page
     assert "3/4 calls answered" in page and "1/5 calls answered" in page
     assert "clinics: best at 13h" in page and "offices: best at 10h" in page
     assert 'href="/analytics/best-time.csv"' in page

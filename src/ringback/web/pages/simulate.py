@@ -112,9 +112,10 @@ def _whole(text: str, field: str) -> int:
 @router.get("/simulate/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, user: PageUser) -> HTMLResponse:
     run = runs_of(request).get(user.actor, run_id)
-    context = {"active": "analytics", "run": run, "summaries": run.summaries()}
-    if run.status is RunStatus.DONE:
-        context["chart"] = run.reached_svg()
+    status = run.status  # once: the run's thread may finish while the page renders
+    context: dict[str, object] = {"active": "analytics", "run": run, "status": status.value}
+    if status is RunStatus.DONE:
+        context |= {"summaries": run.summaries(), "chart": run.reached_svg()}
     return render(request, "simulate_run.html", context, user=user)
 
 
@@ -124,8 +125,10 @@ def progress(request: Request, run_id: str, user: PageUser) -> Response:
     run = runs_of(request).get(user.actor, run_id)
     if not is_htmx(request):
         return see_other(f"/simulate/{run.id}")
-    response = render(request, "_simulate_progress.html", {"run": run}, user=user)
-    if run.status is not RunStatus.RUNNING:
+    status = run.status
+    context = {"run": run, "status": status.value}
+    response = render(request, "_simulate_progress.html", context, user=user)
+    if status is not RunStatus.RUNNING:
         response.headers["HX-Refresh"] = "true"  # the finished page, with its results
     return response
 
