@@ -3,7 +3,7 @@ shape has a <title> with its figures, and each chart has a CSV twin)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -109,8 +109,9 @@ def intervals_svg(rates: Sequence[VariantRate]) -> Markup:
 
 def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
     """One strip per segment, columns 0…23 h local: shaded by the estimated answer
-    rate, the percentage written where calls were made (R16)."""
+    rate where calls were made, with the percentage; grey where none were (R16)."""
     left = STRIP_LABEL_W
+    shade = _relative_shade([h.estimate for strip in strips for h in strip.hours if h.calls])
     body = [_text(left + h * CELL_W + CELL_W / 2, 12, f"{h:02d}", "middle") for h in range(24)]
     for row, strip in enumerate(strips):
         y = TOP + row * CELL_H
@@ -120,8 +121,8 @@ def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
             shown = f"{hour.estimate:.0%} estimated, {hour.answered}/{hour.calls} calls answered"
             body.append(
                 f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
-                f'fill="{_shade(hour.estimate)}"><title>{escape(strip.segment)} '
-                f"{hour.hour:02d}h: {escape(shown)}</title></rect>"
+                f'fill="{shade(hour.estimate) if hour.calls else _shade(None)}">'
+                f"<title>{escape(strip.segment)} {hour.hour:02d}h: {escape(shown)}</title></rect>"
             )
             if hour.calls:
                 body.append(
@@ -129,3 +130,11 @@ def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
                 )
     width, height = left + 24 * CELL_W, TOP + max(1, len(strips)) * CELL_H
     return _svg(width, height, BEST_TIME_LABEL, body)
+
+
+def _relative_shade(estimates: Sequence[float]) -> Callable[[float], str]:
+    """Estimates sit in a narrow band: shades run from the lowest shown to the highest."""
+    low, high = min(estimates, default=0.0), max(estimates, default=1.0)
+    if high <= low:
+        return lambda _: _shade(0.5)
+    return lambda estimate: _shade(0.15 + 0.85 * (estimate - low) / (high - low))

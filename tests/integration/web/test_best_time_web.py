@@ -70,7 +70,7 @@ def test_the_panel_shows_the_stored_counts_and_the_planners_estimates(pages: Pag
     page = pages.get("olivia", "/analytics").text
     assert f'aria-label="{escape(BEST_TIME_LABEL)}"' in page
     assert "3/4 calls answered" in page and "1/5 calls answered" in page
-    assert "clinics: best at 13h" in page and "offices: best at 10h" in page
+    assert "clinics: best at 13h, about" in page and "(5 calls counted)" in page
     assert 'href="/analytics/best-time.csv"' in page
 
     rows = table(pages)
