@@ -1,5 +1,6 @@
 """Best time to call, as the Analytics page shows it (R16): per segment, the learned
-answer rate at each contact-local hour, with the calls behind it.
+answer rate at each contact-local hour, with the calls behind it; and for one
+segment (or all) the weekday × hour grid of the estimates the planner samples from.
 
 The rates are the planner's own estimates (domain/answer_rates.py): a segment's
 hour is its Beta posterior over every weekday, shrunk toward all segments' rate at
@@ -57,7 +58,7 @@ def best_time_strips(
     if segment is None:
         everyone = {h: by_hour.get((None, h), Tally()) for h in HOURS}
         strips.append(_strip(EVERY_SEGMENT, lambda h: rates.hour(h).mean, everyone))
-    names = sorted({c.segment for c in counts}, key=lambda name: (name == "", name))
+    names = sorted(_segments(counts), key=lambda name: (name == "", name))
     for name in names:
         if segment is not None and name != segment:
             continue
@@ -84,3 +85,39 @@ def _strip(
 ) -> SegmentStrip:
     hours = tuple(HourRate(h, estimate(h), tallies[h].attempts, tallies[h].answers) for h in HOURS)
     return SegmentStrip(name, hours)
+
+
+@dataclass(frozen=True)
+class SlotRate:
+    weekday: int  # Monday 0, the contact's local weekday
+    hour: int
+    estimate: float  # posterior mean answer rate: what the planner samples around
+    calls: int
+    answered: int
+
+
+def week_grid(counts: Mapping[Cell, Tally], segment: str | None = None) -> list[SlotRate]:
+    """7 × 24 estimates, Monday 00h first: the planner's cell for `segment`, or all
+    segments' slot; empty before any call or for a segment never called."""
+    rates = AnswerRates(counts)
+    if not rates.has_evidence or (segment is not None and segment not in _segments(counts)):
+        return []
+    tallies: dict[tuple[int, int], Tally] = {}
+    for cell, tally in counts.items():
+        if segment is None or cell.segment == segment:
+            key = (cell.weekday, cell.hour)
+            tallies[key] = tallies.get(key, Tally()) + tally
+    grid = []
+    for weekday in range(7):
+        for hour in HOURS:
+            if segment is None:
+                estimate = rates.slot(weekday, hour).mean
+            else:
+                estimate = rates.cell(Cell(segment, weekday, hour)).mean
+            tally = tallies.get((weekday, hour), Tally())
+            grid.append(SlotRate(weekday, hour, estimate, tally.attempts, tally.answers))
+    return grid
+
+
+def _segments(counts: Mapping[Cell, Tally]) -> set[str]:
+    return {cell.segment for cell in counts}

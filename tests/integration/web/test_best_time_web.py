@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from conftest import Pages
 from markupsafe import escape
 
-from ringback.domain.answer_rates import AnswerRates
+from ringback.domain.answer_rates import AnswerRates, Cell
 from ringback.domain.model import Channel, Contact, Outcome, Touch
 from ringback.services.contacts import UowFactory
-from ringback.web.charts import BEST_TIME_LABEL
+from ringback.web.charts import BEST_TIME_LABEL, BEST_WEEK_LABEL
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
 CLINIC_CALL = MONDAY + timedelta(hours=12, minutes=30)  # 13:30 in Berlin
@@ -48,8 +48,8 @@ def seed_calls(uow_factory: UowFactory) -> None:
         uow.commit()
 
 
-def table(pages: Pages, query: str = "") -> list[dict[str, str]]:
-    response = pages.get("rita", f"/analytics/best-time.csv{query}")
+def table(pages: Pages, query: str = "", name: str = "best-time") -> list[dict[str, str]]:
+    response = pages.get("rita", f"/analytics/{name}.csv{query}")
     assert response.headers["content-type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.text)))
 
@@ -63,6 +63,7 @@ def test_no_panel_figures_before_any_call(pages: Pages) -> None:
     assert "Best time to call" in page
     assert "No outbound call counted yet" in page
     assert table(pages) == []
+    assert table(pages, name="best-time-week") == []
 
 
 def test_the_panel_shows_the_stored_counts_and_the_planners_estimates(pages: Pages) -> None:
@@ -72,6 +73,7 @@ def test_the_panel_shows_the_stored_counts_and_the_planners_estimates(pages: Pag
     assert "3/4 calls answered" in page and "1/5 calls answered" in page
     assert "clinics: best at 13h, about" in page and "(5 calls counted)" in page
     assert 'href="/analytics/best-time.csv"' in page
+    assert f'aria-label="{escape(BEST_WEEK_LABEL)}"' in page
 
     rows = table(pages)
     assert len(rows) == 3 * 24  # all segments, clinics, offices
@@ -93,9 +95,28 @@ def test_the_panel_shows_the_stored_counts_and_the_planners_estimates(pages: Pag
     assert 1 / 5 < float(office["estimated_answer_rate"]) < 4 / 9
 
 
-def test_the_segment_filter_keeps_one_strip(pages: Pages) -> None:
+def test_the_segment_filter_keeps_one_strip_and_its_week(pages: Pages) -> None:
     seed_calls(pages.team.app.uow_factory())
     rows = table(pages, "?segment=offices")
     assert {r["segment"] for r in rows} == {"offices"}
+    week = table(pages, "?segment=clinics", name="best-time-week")
+    assert len(week) == 7 * 24
+    # The clinic calls were on four days, Monday to Thursday, at 13h Berlin time.
+    called = {
+        (r["weekday"], r["hour"]): (r["calls"], r["answered"]) for r in week if r["calls"] != "0"
+    }
+    assert called == {
+        ("Mon", "13"): ("1", "1"),
+        ("Tue", "13"): ("1", "1"),
+        ("Wed", "13"): ("1", "1"),
+        ("Thu", "13"): ("1", "0"),
+    }
+    with pages.team.app.uow_factory()() as uow:
+        rates = AnswerRates(uow.timing.counts())
+    thursday = next(r for r in week if r["weekday"] == "Thu" and r["hour"] == "13")
+    expected = rates.cell(Cell("clinics", 3, 13)).mean  # the planner's own cell estimate
+    assert float(thursday["estimated_answer_rate"]) == round(expected, 4)
+    everyone = table(pages, name="best-time-week")
+    assert sum(int(r["calls"]) for r in everyone) == 9
     page = pages.get("olivia", "/analytics", params={"segment": "nobody"}).text
     assert "No outbound call counted yet for this segment" in page

@@ -4,7 +4,7 @@ the planner's estimate; the best hour is the called one with the highest estimat
 from __future__ import annotations
 
 from ringback.domain.answer_rates import AnswerRates, Cell, Tally
-from ringback.domain.best_time import EVERY_SEGMENT, NO_SEGMENT, best_time_strips
+from ringback.domain.best_time import EVERY_SEGMENT, NO_SEGMENT, best_time_strips, week_grid
 
 COUNTS = {
     Cell("clinics", 0, 13): Tally(8, 10),
@@ -38,3 +38,19 @@ def test_a_segment_filter_keeps_only_that_segment() -> None:
     (only,) = best_time_strips(COUNTS, "clinics")
     assert only.segment == "clinics"
     assert best_time_strips(COUNTS, "restaurants") == []
+
+
+def test_the_week_grid_holds_the_planners_cell_estimates() -> None:
+    grid = week_grid(COUNTS, "clinics")
+    assert len(grid) == 7 * 24
+    monday_13 = grid[0 * 24 + 13]
+    assert (monday_13.calls, monday_13.answered) == (10, 8)
+    assert monday_13.estimate == AnswerRates(COUNTS).cell(Cell("clinics", 0, 13)).mean
+    everyone = week_grid(COUNTS)
+    assert everyone[2 * 24 + 15].calls == 4  # the segment-less calls count for all
+    assert everyone[1 * 24 + 13].estimate == AnswerRates(COUNTS).slot(1, 13).mean
+
+
+def test_no_week_grid_for_a_segment_never_called() -> None:
+    assert week_grid(COUNTS, "restaurants") == []
+    assert week_grid({}) == []

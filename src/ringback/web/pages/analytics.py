@@ -13,9 +13,16 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ringback.services.analytics import CHARTS, chart_rows, load_stats, stats_filter, to_csv
-from ringback.services.best_time import CSV_HEADER, best_time_rows, best_times
+from ringback.services.best_time import (
+    STRIPS_HEADER,
+    WEEK_HEADER,
+    best_time,
+    strip_rows,
+    week_rows,
+)
 from ringback.web.charts import (
     best_time_svg,
+    best_week_svg,
     distribution_svg,
     funnel_svg,
     heatmap_svg,
@@ -49,13 +56,14 @@ def analytics(
         "attempts": distribution_svg("Attempts to first connect", figures.attempts),
         "touches": distribution_svg("Attempts per reached contact", figures.touches),
     }
-    strips = best_times(uow_factory, segment)
-    if strips:
-        charts["best_time"] = best_time_svg(strips)
+    best = best_time(uow_factory, segment)
+    if best.strips:
+        charts["best_time"] = best_time_svg(best.strips)
+        charts["best_week"] = best_week_svg(best.week)
     context = {
         "active": "analytics",
         "stats": figures,
-        "best_time": strips,
+        "best_time": best.strips,
         "charts": charts,
         "segment": segment or "",
         "by": by or "",
@@ -66,9 +74,16 @@ def analytics(
 
 @router.get("/analytics/best-time.csv")
 def best_time_csv(user: PageUser, uow_factory: UowFactoryDep, segment: Segment = None) -> Response:
-    """The R16 estimates behind the "Best time to call" panel (team-wide counts)."""
-    rows = best_time_rows(best_times(uow_factory, segment))
-    return _csv("best-time", to_csv(CSV_HEADER, rows))
+    """The R16 estimates of the "Best time to call" strips (team-wide counts)."""
+    rows = strip_rows(best_time(uow_factory, segment).strips)
+    return _csv("best-time", to_csv(STRIPS_HEADER, rows))
+
+
+@router.get("/analytics/best-time-week.csv")
+def best_week_csv(user: PageUser, uow_factory: UowFactoryDep, segment: Segment = None) -> Response:
+    """The weekday × hour estimates of one segment, or of all (team-wide counts)."""
+    rows = week_rows(best_time(uow_factory, segment).week)
+    return _csv("best-time-week", to_csv(WEEK_HEADER, rows))
 
 
 @router.get("/analytics/{chart}.csv")
