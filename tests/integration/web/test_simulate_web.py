@@ -183,3 +183,19 @@ def test_starting_a_run_needs_the_csrf_token(pages: Pages) -> None:
     response = browser.post("/simulate", data=form(), follow_redirects=False)
     assert response.status_code == 403
     assert list(runs(pages).runs) == []
+
+
+def test_a_run_that_breaks_says_so_instead_of_spinning(
+    pages: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("ringback.web.simulations.simulate", broken)
+    location = start(pages)
+    wait_done(pages, "olivia", location)
+    page = pages.get("olivia", location)
+    assert page.status_code == 200
+    assert "the simulation failed unexpectedly; see the server log" in page.text
+    assert pages.get("olivia", f"{location}/results.csv").status_code == 422
+    assert pages.post("olivia", "/simulate", form()).status_code == 303  # not held up by it
