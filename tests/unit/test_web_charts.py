@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ringback.domain.analytics import Cell, VariantRate, distribution, funnel
-from ringback.web.charts import distribution_svg, funnel_svg, heatmap_svg, intervals_svg
+from ringback.domain.answer_rates import Cell as Slot
+from ringback.domain.answer_rates import Tally
+from ringback.domain.best_time import best_time_strips
+from ringback.web.charts import (
+    best_time_svg,
+    distribution_svg,
+    funnel_svg,
+    heatmap_svg,
+    intervals_svg,
+)
 
 
 def test_heatmap_has_a_cell_per_hour_with_its_counts() -> None:
@@ -30,3 +39,14 @@ def test_funnel_and_distribution_bars_scale_to_the_largest() -> None:
     assert "(25% of previous)" in svg
     bars = str(distribution_svg("Attempts", distribution({1: 2, 3: 4})))
     assert bars.count("<rect") == 10
+
+
+def test_best_time_strips_show_called_hours_darker_for_higher_estimates() -> None:
+    counts = {Slot("<b>", 0, 9): Tally(1, 10), Slot("<b>", 0, 13): Tally(9, 10)}
+    svg = str(best_time_svg(best_time_strips(counts)))
+    assert svg.count("<rect") == 2 * 24  # all segments, then the one segment
+    assert "&lt;b&gt; 13h: " in svg and "9/10 calls answered</title>" in svg
+    assert "&lt;b&gt; 03h: " in svg and "0/0 calls answered" in svg
+    assert svg.count('fill="#eeeeee"') == 2 * 22  # never-called hours are grey
+    assert "hsl(140, 55%, 30%)" in svg  # the highest estimate, darkest
+    assert "hsl(140, 55%, 85%)" in svg  # the lowest shown, lightest

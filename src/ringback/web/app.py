@@ -33,6 +33,7 @@ from ringback.web.imports import ImportJobs
 from ringback.web.pages import router as pages_router
 from ringback.web.public import router as public_router
 from ringback.web.security import SESSION_COOKIE, SESSION_MAX_AGE
+from ringback.web.simulations import SimRuns
 from ringback.web.templating import STATIC_PREFIX, page_error
 
 # Pages load scripts and styles from /static only; the API docs page is left alone.
@@ -56,6 +57,7 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     web.state.ringback = ringback
     web.state.import_jobs = ImportJobs(ringback.settings.data_dir / "imports")
+    web.state.sim_runs = SimRuns()
     web.add_middleware(
         SessionMiddleware,
         secret_key=ringback.session_secret(),

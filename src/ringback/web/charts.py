@@ -3,14 +3,19 @@ shape has a <title> with its figures, and each chart has a CSV twin)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from markupsafe import Markup, escape
 
 from ringback.domain.analytics import WEEKDAYS, Cell, Distribution, Stage, VariantRate
+from ringback.domain.best_time import SegmentStrip, SlotRate
 
 CELL_W, CELL_H, LEFT, TOP = 26, 22, 40, 18
 BAR_H, BAR_GAP, LABEL_W, PLOT_W = 20, 6, 170, 360
+STRIP_LABEL_W = 150
+BEST_TIME_LABEL = "Best time to call: estimated answer rate by the contact's local hour"
+BEST_WEEK_LABEL = "Best time to call: estimated answer rate by local weekday and hour"
 
 
 def _svg(width: int, height: int, label: str, body: Sequence[str]) -> Markup:
@@ -102,3 +107,58 @@ def intervals_svg(rates: Sequence[VariantRate]) -> Markup:
         body.append(_text(LABEL_W + PLOT_W + 8, y + 4, f"{rate.called_back}/{rate.sent}"))
     height = max(1, len(rates)) * (BAR_H + BAR_GAP)
     return _svg(LABEL_W + PLOT_W + 80, height, "Call-back rate per template variant", body)
+
+
+def best_time_svg(strips: Sequence[SegmentStrip]) -> Markup:
+    """One strip per segment, columns 0…23 h local (R16)."""
+    rows = [(strip.segment, strip.hours) for strip in strips]
+    return _rate_grid(rows, STRIP_LABEL_W, BEST_TIME_LABEL)
+
+
+def best_week_svg(week: Sequence[SlotRate]) -> Markup:
+    """Rows Monday…Sunday, columns 0…23 h local: the estimates the planner samples."""
+    rows = [(name, [s for s in week if s.weekday == day]) for day, name in enumerate(WEEKDAYS)]
+    return _rate_grid(rows, LEFT, BEST_WEEK_LABEL)
+
+
+class _Rated(Protocol):
+    @property
+    def hour(self) -> int: ...
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def calls(self) -> int: ...
+    @property
+    def answered(self) -> int: ...
+
+
+def _rate_grid(rows: Sequence[tuple[str, Sequence[_Rated]]], left: int, label: str) -> Markup:
+    """Labelled rows of 24 hours: shaded by the estimated answer rate where calls were
+    made, with the percentage; grey where none were."""
+    shade = _relative_shade([c.estimate for _, cells in rows for c in cells if c.calls])
+    body = [_text(left + h * CELL_W + CELL_W / 2, 12, f"{h:02d}", "middle") for h in range(24)]
+    for row, (name, cells) in enumerate(rows):
+        y = TOP + row * CELL_H
+        body.append(_text(left - 6, y + 15, name, "end"))
+        for cell in cells:
+            x = left + cell.hour * CELL_W
+            shown = f"{cell.estimate:.0%} estimated, {cell.answered}/{cell.calls} calls answered"
+            fill = shade(cell.estimate) if cell.calls else _shade(None)
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
+                f'fill="{fill}"><title>{escape(name)} {cell.hour:02d}h: '
+                f"{escape(shown)}</title></rect>"
+            )
+            if cell.calls:
+                percent = f"{cell.estimate * 100:.0f}"
+                body.append(_text(x + CELL_W / 2 - 1, y + 14, percent, "middle"))
+    width, height = left + 24 * CELL_W, TOP + max(1, len(rows)) * CELL_H
+    return _svg(width, height, label, body)
+
+
+def _relative_shade(estimates: Sequence[float]) -> Callable[[float], str]:
+    """Estimates sit in a narrow band: shades run from the lowest shown to the highest."""
+    low, high = min(estimates, default=0.0), max(estimates, default=1.0)
+    if high <= low:
+        return lambda _: _shade(0.5)
+    return lambda estimate: _shade(0.15 + 0.85 * (estimate - low) / (high - low))

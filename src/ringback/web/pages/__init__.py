@@ -3,9 +3,9 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
-settings, analytics; scripts (the script panel) and templates (the editor with
-live linting); calls (live pushes: /events, click-to-call); auth signs in and out.
-Pages call services, never the database.
+settings, analytics, simulate (the cadence simulator); scripts (the script panel)
+and templates (the editor with live linting); calls (live pushes: /events,
+click-to-call); auth signs in and out. Pages call services, never the database.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ringback.web.pages.imports import router as imports_router
 from ringback.web.pages.mail import router as mail_router
 from ringback.web.pages.scripts import router as scripts_router
 from ringback.web.pages.settings import router as settings_router
+from ringback.web.pages.simulate import router as simulate_router
 from ringback.web.pages.templates import router as templates_router
 from ringback.web.pages.today import router as today_router
 from ringback.web.pages.touches import router as touches_router
@@ -40,5 +41,6 @@ for part in (
     mail_router,
     analytics_router,
     calls_router,
+    simulate_router,
 ):
     router.include_router(part)
