@@ -38,7 +38,10 @@ def register(app: typer.Typer) -> None:
 
 def simulate_command(
     spec_file: Path = typer.Argument(
-        ..., help=f"Population spec (YAML). An example ships at {EXAMPLE}.", show_default=False
+        ...,
+        help="Population spec (YAML), or `example` for the example population that ships "
+        "with Ringback (docs/learning.md explains each field).",
+        show_default=False,
     ),
     days: int = typer.Option(60, "--days", min=1, max=3650, help="How many days to simulate."),
     policy: list[str] = typer.Option(
@@ -57,13 +60,15 @@ def simulate_command(
 
     Examples:
 
-      ringback simulate src/ringback/simulate/example.yaml --days 40
+      ringback simulate example --days 40
 
       ringback simulate pop.yaml --policy fixed-time --policy learning --out sim/ --json
     """
     unknown = [p for p in policy if p not in POLICIES]
     if unknown:
         fail(f"--policy: unknown {', '.join(unknown)}; choose from {', '.join(POLICIES)}")
+    if str(spec_file) == "example" and not spec_file.exists():
+        spec_file = EXAMPLE
     if not spec_file.is_file():
         fail(f"spec file {spec_file} not found")
     with user_errors():

@@ -156,3 +156,15 @@ def test_cli_simulate_names_an_unknown_policy_and_a_bad_field(tmp_path: Path) ->
     spec.write_text("segments: [{size: 2, timezones: [UTC], answer_by_hour: {9: 2}}]")
     bad = CliRunner().invoke(app, ["simulate", str(spec)])
     assert bad.exit_code != 0 and "answer_by_hour.9" in bad.output
+
+
+def test_cli_simulate_runs_the_shipped_example_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no file called "example" here
+    args = ["simulate", "example", "--days", "2", "--policy", "call-once", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["policies"][0]["policy"] == "call-once"
+    assert shown["policies"][0]["touches"] > 0
