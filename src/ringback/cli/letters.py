@@ -40,14 +40,16 @@ from ringback.domain.errors import InvalidField
 from ringback.domain.letters import Letter
 from ringback.domain.sender import Sender
 from ringback.services.contacts import find_contact
-from ringback.services.letters import PaperChoice, Skipped, letter_for, letters_due
+from ringback.services.letters import (
+    PaperChoice,
+    Skipped,
+    check_sender,
+    letter_for,
+    letters_due,
+)
 from ringback.services.slots import CallProposal, call_email, propose_call_times
 from ringback.views import iso
 
-NO_SENDER_ADDRESS = (
-    "a letter's reply postcard comes back to you, so your postal address is needed: "
-    "set RINGBACK_SENDER_ADDRESS (lines separated by ';'), see docs/settings.md"
-)
 NO_SENDER_NAME = "a letter is signed with your name: set RINGBACK_SENDER_NAME"
 UNSIGNED_HINT = "note: signed as {name!r}; set RINGBACK_SENDER_NAME to sign with your name"
 OUTPUT_HELP = "The PDF file to write."
@@ -151,9 +153,7 @@ def _letter_sender(app: App) -> Sender:
     if not app.settings.sender_name:
         fail(NO_SENDER_NAME)
     with user_errors():
-        sender = app.sender()
-    if not sender.address:
-        fail(NO_SENDER_ADDRESS)
+        sender = check_sender(app.sender())
     return sender
 
 

@@ -16,11 +16,16 @@ from datetime import date, datetime
 from ringback.domain.errors import InvalidField, RuleRefusal
 from ringback.domain.letters import Letter, compose_letter
 from ringback.domain.model import Channel, Contact, Status
+from ringback.domain.policy import Policy
 from ringback.domain.sender import Sender
 from ringback.services.contacts import UowFactory
 from ringback.services.plan import plan_range
 
 BodyFor = Callable[[Contact], str | None]
+SENDER_ADDRESS_NEEDED = (
+    "a letter's reply postcard comes back to you, so your postal address is needed: "
+    "set RINGBACK_SENDER_ADDRESS (lines separated by ';'), see docs/settings.md"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,14 @@ class LetterBatch:
     day: date
     letters: tuple[Letter, ...]
     skipped: tuple[Skipped, ...]
+
+
+def check_sender(sender: Sender) -> Sender:
+    """The sender, if a letter can be signed and answered: the reply card (R9) is
+    addressed back to them, so InvalidField("sender_address") without an address."""
+    if not sender.address:
+        raise InvalidField("sender_address", SENDER_ADDRESS_NEEDED)
+    return sender
 
 
 def letter_for(
@@ -75,9 +88,11 @@ def letters_due(
     *,
     user: str | None = None,
     body_for: BodyFor | None = None,
+    policy: Policy | None = None,
 ) -> LetterBatch:
-    """The letters planned in [start, end) (the user's day `day`), in plan order."""
-    plan = plan_range(uow_factory, start, end, None, user)
+    """The letters planned in [start, end) (the user's day `day`), in plan order;
+    `policy` None: the team's stored one, as Today plans with."""
+    plan = plan_range(uow_factory, start, end, None, user, policy)
     ids = [
         item.contact_id
         for item in plan.items

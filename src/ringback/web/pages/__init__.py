@@ -4,8 +4,9 @@ unsafe methods (deps.CsrfChecked); a page that needs a user takes `PageUser`.
 today (the plan), touches (logging, the next-step dialog), contacts (list, page,
 edit, windows, do-not-contact), appointments (book, cancel, .ics), imports,
 settings, analytics, simulate (the cadence simulator); scripts (the script panel)
-and templates (the editor with live linting); calls (live pushes: /events,
-click-to-call); auth signs in and out. Pages call services, never the database.
+and templates (the editor with live linting); letters (the letter PDFs, R9); calls
+(live pushes: /events, click-to-call); auth signs in and out. Pages call services,
+never the database.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ringback.web.pages.auth import router as auth_router
 from ringback.web.pages.calls import router as calls_router
 from ringback.web.pages.contacts import router as contacts_router
 from ringback.web.pages.imports import router as imports_router
+from ringback.web.pages.letters import router as letters_router
 from ringback.web.pages.mail import router as mail_router
 from ringback.web.pages.scripts import router as scripts_router
 from ringback.web.pages.settings import router as settings_router
@@ -37,6 +39,7 @@ for part in (
     imports_router,
     settings_router,
     scripts_router,
+    letters_router,
     templates_router,
     mail_router,
     analytics_router,
