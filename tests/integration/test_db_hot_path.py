@@ -25,6 +25,8 @@ from ringback.domain.model import (
     FollowUpState,
     NextStepKind,
     Outcome,
+    Phone,
+    PhoneType,
     RecentTouch,
     Status,
     Touch,
@@ -87,6 +89,30 @@ def test_one_row_reads_and_writes_agree_with_the_bulk_ones(uow_factory: UowFacto
         assert uow.touches.by_external_id("one") == one
         assert [t.id for t in uow.touches.for_contact(a)] == [one.id, many_id]
         assert many_id == (one.id or 0) + 1
+
+
+def test_a_contact_is_read_with_all_its_phones_in_order_or_none(uow_factory: UowFactory) -> None:
+    """SQLite reads a contact and its phones in one statement: a row per phone."""
+    phones = (
+        Phone("+12125550101", PhoneType.WORK, "US", ("America/New_York",)),
+        Phone("+4930123456", PhoneType.HOME, "DE", ("Europe/Berlin",)),
+        Phone("+12125550102"),
+    )
+    with uow_factory() as uow:
+        ids = uow.contacts.add_many(
+            [
+                Contact("Ada Quinn", "Ada", phones=phones, country="GB", tags=("vip",)),
+                Contact("Ben Ode", "Ben", email="ben@example.com"),
+                Contact("Cy Lee", "Cy", phones=phones[1:2]),
+            ]
+        )
+        uow.commit()
+
+    with uow_factory() as uow:
+        read = [uow.contacts.get(contact_id) for contact_id in ids]
+        assert read == [uow.contacts.get_many(ids)[contact_id] for contact_id in ids]
+    assert [contact.phones for contact in read] == [phones, (), phones[1:2]]
+    assert (read[0].country, read[0].tags) == ("GB", ("vip",))  # the contact's, not a phone's
 
 
 def test_a_read_only_unit_of_work_neither_waits_for_nor_blocks_a_writer(
