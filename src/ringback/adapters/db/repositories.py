@@ -66,9 +66,7 @@ _CONTACT_WITH_PHONES = (
         contacts,
         *(contact_phones.c[name].label(PHONE_PREFIX + name) for name in _PHONE_COLUMNS),
     )
-    .select_from(
-        contacts.outerjoin(contact_phones, contact_phones.c.contact_id == contacts.c.id)
-    )
+    .select_from(contacts.outerjoin(contact_phones, contact_phones.c.contact_id == contacts.c.id))
     .where(contacts.c.id == bindparam("id"))
     .order_by(contact_phones.c.position)
 )
