@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ringback.adapters.db import sqlite_gate
 from ringback.adapters.db.engine import make_engine
-from ringback.adapters.db.uow import SqlUnitOfWork
+from ringback.adapters.db.uow import KeptConnection, SqlUnitOfWork, kept_uow_factory
 from ringback.domain.model import (
     Channel,
     Contact,
@@ -25,6 +26,8 @@ from ringback.domain.model import (
     FollowUpState,
     NextStepKind,
     Outcome,
+    Phone,
+    PhoneType,
     RecentTouch,
     Status,
     Touch,
@@ -87,6 +90,74 @@ def test_one_row_reads_and_writes_agree_with_the_bulk_ones(uow_factory: UowFacto
         assert uow.touches.by_external_id("one") == one
         assert [t.id for t in uow.touches.for_contact(a)] == [one.id, many_id]
         assert many_id == (one.id or 0) + 1
+
+
+def test_a_contact_is_read_with_all_its_phones_in_order_or_none(uow_factory: UowFactory) -> None:
+    """SQLite reads a contact and its phones in one statement: a row per phone."""
+    phones = (
+        Phone("+12125550101", PhoneType.WORK, "US", ("America/New_York",)),
+        Phone("+4930123456", PhoneType.HOME, "DE", ("Europe/Berlin",)),
+        Phone("+12125550102"),
+    )
+    with uow_factory() as uow:
+        ids = uow.contacts.add_many(
+            [
+                Contact("Ada Quinn", "Ada", phones=phones, country="GB", tags=("vip",)),
+                Contact("Ben Ode", "Ben", email="ben@example.com"),
+                Contact("Cy Lee", "Cy", phones=phones[1:2]),
+            ]
+        )
+        uow.commit()
+
+    with uow_factory() as uow:
+        read = [uow.contacts.get(contact_id) for contact_id in ids]
+        assert read == [uow.contacts.get_many(ids)[contact_id] for contact_id in ids]
+    assert [contact.phones for contact in read] == [phones, (), phones[1:2]]
+    assert (read[0].country, read[0].tags) == ("GB", ("vip",))  # the contact's, not a phone's
+
+
+def test_units_of_work_on_a_kept_connection_share_it_one_at_a_time(engine: Engine) -> None:
+    kept = KeptConnection(engine)
+    on_kept = kept_uow_factory(engine, kept)
+    with on_kept() as first:
+        ada = first.contacts.add(Contact("Ada Quinn", "Ada")).id or 0
+        first.commit()
+        connection = first._active()
+        with on_kept() as meanwhile:  # the kept one is taken: one from the pool
+            assert meanwhile._active() is not connection
+            assert meanwhile.contacts.get(ada).full_name == "Ada Quinn"
+    with on_kept() as second:
+        assert second._active() is connection
+        second.touches.add(Touch(ada, Channel.CALL, Outcome.NO_ANSWER, NOW))  # not committed
+    with on_kept() as third:
+        assert third._active() is connection
+        assert third.touches.count() == 0  # rolled back when the second one ended
+    kept.close()
+
+
+def test_a_kept_connection_survives_a_failed_unit_of_work_and_lets_others_write(
+    engine: Engine,
+) -> None:
+    kept = KeptConnection(engine)
+    on_kept = kept_uow_factory(engine, kept)
+    with on_kept() as uow:
+        ada = uow.contacts.add(Contact("Ada Quinn", "Ada")).id or 0
+        uow.touches.add(Touch(ada, Channel.CALL, Outcome.BUSY, NOW, external_id="x"))
+        uow.commit()
+    with pytest.raises(IntegrityError), on_kept() as uow:
+        uow.touches.add(Touch(ada, Channel.CALL, Outcome.BUSY, NOW, external_id="y"))
+        uow.touches.add(Touch(ada, Channel.CALL, Outcome.BUSY, NOW, external_id="x"))
+        uow.commit()
+    with SqlUnitOfWork(engine) as other:  # the write lock and the gate were left
+        other.touches.add(Touch(ada, Channel.CALL, Outcome.NO_ANSWER, NOW, external_id="z"))
+        other.commit()
+    with on_kept() as uow:
+        assert {t.external_id for t in uow.touches.for_contact(ada)} == {"x", "z"}
+        uow._active().invalidate()  # a broken connection is replaced, not reused
+    with on_kept() as uow:
+        assert not uow._active().invalidated
+        assert uow.touches.count() == 2
+    kept.close()
 
 
 def test_a_read_only_unit_of_work_neither_waits_for_nor_blocks_a_writer(
@@ -188,7 +259,7 @@ WRITER = """
 import sys
 from datetime import UTC, datetime
 from ringback.adapters.db.engine import make_engine
-from ringback.adapters.db.uow import SqlUnitOfWork
+from ringback.adapters.db.uow import KeptConnection, SqlUnitOfWork, kept_uow_factory
 from ringback.domain.model import Channel, FollowUpState, Outcome, Status, Touch
 
 engine = make_engine(sys.argv[1])

@@ -106,6 +106,10 @@ def test_a_browser_session_may_call_the_api_but_writes_need_the_csrf_header(team
     assert refused.json()["error"]["code"] == "csrf_failed"
     created = browser.post("/api/v1/contacts", json=body, headers={"X-CSRF-Token": token})
     assert created.status_code == 201
+    touch = {"contact_id": created.json()["id"], "outcome": "busy"}
+    assert browser.post("/api/v1/touches", json=touch).status_code == 403
+    logged = browser.post("/api/v1/touches", json=touch, headers={"X-CSRF-Token": token})
+    assert logged.status_code == 201
 
 
 def test_a_bearer_token_needs_no_csrf_token(team: Team) -> None:

@@ -221,3 +221,23 @@ def test_a_touch_waits_its_turn_while_another_writer_holds_the_database(team: Te
     assert response.status_code == 201, response.text
     assert len(touches_of(team, alice["id"])) == 2  # the held one, then this one
     assert still_waiting or team.app.engine.dialect.name != "sqlite"
+
+
+def test_the_route_keeps_its_documented_operation_headers_and_405(team: Team) -> None:
+    """POST /touches is served by a plain route matched first (issue 4): the OpenAPI
+    operation, the security headers and the answer to other methods stay the API's."""
+    operation = team.client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/touches"]
+    assert set(operation) == {"post"}
+    assert "oneOf" in str(operation["post"]["requestBody"])
+    assert operation["post"]["security"] == [{"token": []}]
+
+    alice = team.add_contact()
+    body = {"contact_id": alice["id"], "outcome": "busy"}
+    logged = team.api("rita", "POST", "/touches", json=body)
+    assert logged.status_code == 201
+    assert logged.headers["X-Content-Type-Options"] == "nosniff"
+
+    wrong_method = team.api("rita", "PUT", "/touches", json={"contact_id": alice["id"]})
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Allow"] == "POST"
+    assert wrong_method.headers["content-type"] == "application/json"

@@ -58,10 +58,17 @@ KEY_PAGE = 10_000
 
 
 # Single-row statements of logging a touch, run through prepared.py on SQLite.
-_CONTACT = select(contacts).where(contacts.c.id == bindparam("id"))
-_PHONES = (
-    select(contact_phones)
-    .where(contact_phones.c.contact_id == bindparam("contact_id"))
+# A contact and its phones in one statement: a row per phone (one with no phone's
+# columns when it has none), the phone's columns named with PHONE_PREFIX.
+PHONE_PREFIX = "phone_"
+_PHONE_COLUMNS = ("e164", "kind", "country", "timezones")
+_CONTACT_WITH_PHONES = (
+    select(
+        contacts,
+        *(contact_phones.c[name].label(PHONE_PREFIX + name) for name in _PHONE_COLUMNS),
+    )
+    .select_from(contacts.outerjoin(contact_phones, contact_phones.c.contact_id == contacts.c.id))
+    .where(contacts.c.id == bindparam("id"))
     .order_by(contact_phones.c.position)
 )
 _IDS_BY_PHONE = (
@@ -143,11 +150,15 @@ class SqlContactRepository:
         return found[0]
 
     def _get_prepared(self, contact_id: int) -> Contact:
-        found = prepared.fetch(self._connection, _CONTACT, id=contact_id)
+        found = prepared.fetch(self._connection, _CONTACT_WITH_PHONES, id=contact_id)
         if not found:
             raise NotFound(f"no contact with id {contact_id}")
-        rows = prepared.fetch(self._connection, _PHONES, contact_id=contact_id)
-        return convert.contact_from_row(found[0], [convert.phone_from_row(row) for row in rows])
+        phones = [
+            convert.phone_from_row({name: row[PHONE_PREFIX + name] for name in _PHONE_COLUMNS})
+            for row in found
+            if row[PHONE_PREFIX + "e164"] is not None
+        ]
+        return convert.contact_from_row(found[0], phones)
 
     def get_many(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
         """The contacts with these ids that exist, by id (IN lists in chunks)."""

@@ -30,11 +30,13 @@ from ringback.adapters.db.sqlite_gate import (
     without_waiting,
     writer_gate,
 )
+from ringback.adapters.db.uow import KeptConnection, kept_uow_factory
 from ringback.bootstrap import App
 from ringback.domain.access import Actor
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Touch, utc
 from ringback.domain.phone import parse_phone
+from ringback.services.contacts import UowFactory
 from ringback.services.touches import BatchRefused, Logged, log_touches
 from ringback.views import appointment_public, state_public, touch_public
 from ringback.web.api.common import MAX_PAGE, answer
@@ -93,8 +95,9 @@ async def post_touches(request: Request) -> JSONResponse:
     job = partial(_post_touches, request, payload, credentials, app, now)
     database = _sqlite_file(request, app)
     if database is None:
-        return await anyio.to_thread.run_sync(job, limiter=_threads(request, app))
-    return await _on_the_loop(request, job, database)
+        in_thread = partial(job, app.uow_factory())
+        return await anyio.to_thread.run_sync(in_thread, limiter=_threads(request, app))
+    return await _on_the_loop(request, partial(job, _kept_uow_factory(request, app)), database)
 
 
 async def _on_the_loop(
@@ -118,6 +121,14 @@ async def _on_the_loop(
         await _wait_for(gate)
         with holding(gate):
             return job()
+
+
+def _kept_uow_factory(request: Request, app: App) -> UowFactory:
+    """Units of work on the connection this process keeps for the route on the loop."""
+    kept: KeptConnection | None = getattr(request.app.state, "touch_connection", None)
+    if kept is None:
+        kept = request.app.state.touch_connection = KeptConnection(app.engine)
+    return kept_uow_factory(app.engine, kept)
 
 
 def _sqlite_file(request: Request, app: App) -> Path | None:
@@ -224,6 +235,7 @@ def _post_touches(
     credentials: HTTPAuthorizationCredentials | None,
     app: App,
     now: datetime,
+    uow_factory: UowFactory,
 ) -> JSONResponse:
     tokens = token_cache(request)
     actor = authenticate(request, app.read_uow_factory(), credentials, tokens).actor
@@ -236,7 +248,7 @@ def _post_touches(
             touches.append(_touch(item, actor, now, region))
         except InvalidField as error:
             raise (BatchRefused(index, error) if batch else error) from None
-    logged = log_touches(app.uow_factory(), touches, actor)
+    logged = log_touches(uow_factory, touches, actor)
     status = 200 if all(entry.duplicate for entry in logged) else 201
     if batch:
         return answer({"results": [_logged(entry) for entry in logged]}, status)
