@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ringback.domain.model import Appointment, Contact, FollowUpState, Touch
+from ringback.domain.outbox import OutboxJob
 from ringback.domain.planner import Plan, PlanItem
 from ringback.domain.scripts import Finding, MessageTemplate, Script
 from ringback.domain.trace import Decision
@@ -181,4 +182,17 @@ def template_public(template: MessageTemplate) -> dict[str, Any]:
         "subject": template.subject,
         "body": template.body,
         "built_in": template.built_in,
+    }
+
+
+def outbox_public(job: OutboxJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "contact_id": job.contact_id,
+        "kind": job.kind.value,
+        "to": job.to_address,
+        "subject": job.subject,
+        "message_id": job.message_id,
+        "template": job.template,
+        "state": job.state.value,
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
 import typer
 
@@ -27,10 +26,10 @@ from ringback.cli.common import (
     user_errors,
 )
 from ringback.domain.access import Actor, Role
-from ringback.domain.outbox import OutboxJob
 from ringback.domain.scripts import parse_step
 from ringback.services import calendar, inbox, outbox
 from ringback.services.contacts import find_contact
+from ringback.views import outbox_public
 
 STEP_HELP = "email_first, email_followup or email_slots (default: the contact's next step)."
 
@@ -82,7 +81,7 @@ def email(
         )
     report = _send_round(app, when) if send_now else None
     if as_json:
-        print_json({**_job_json(app, job), "round": asdict(report) if report else None})
+        print_json({**outbox_public(job), "round": asdict(report) if report else None})
         return
     console.print(f"Queued email {job.id} to {job.to_address}: {job.subject}", highlight=False)
     if report is not None:
@@ -107,7 +106,7 @@ def invite(
             app.uow_factory(), app.mail_setup(), actor, appointment, datetime.now(UTC)
         )
     if as_json:
-        print_json(_job_json(app, job))
+        print_json(outbox_public(job))
         return
     console.print(f"Queued invite {job.id} to {job.to_address}: {job.subject}", highlight=False)
 
@@ -213,19 +212,6 @@ def _print_round(
 
 def _round_text(report: outbox.SendReport) -> str:
     return f"Sent {len(report.sent)}, to retry {len(report.retrying)}, failed {len(report.failed)}"
-
-
-def _job_json(app: App, job: OutboxJob) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "contact_id": job.contact_id,
-        "kind": job.kind.value,
-        "to": job.to_address,
-        "subject": job.subject,
-        "message_id": job.message_id,
-        "template": job.template,
-        "state": job.state.value,
-    }
 
 
 def _contact_id(app: App, ref: str) -> int:

@@ -6,15 +6,13 @@ an unseen contact or appointment is 404.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from ringback.domain.outbox import OutboxJob
 from ringback.domain.scripts import parse_step
 from ringback.services import calendar, directory, outbox
+from ringback.views import outbox_public
 from ringback.web.api.common import PathId
 from ringback.web.deps import ApiActor, AppDep, Now, UowFactoryDep
 
@@ -40,19 +38,6 @@ class OutboxPublic(BaseModel):
     message_id: str
     template: str | None
     state: str
-
-
-def outbox_public(job: OutboxJob) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "contact_id": job.contact_id,
-        "kind": job.kind.value,
-        "to": job.to_address,
-        "subject": job.subject,
-        "message_id": job.message_id,
-        "template": job.template,
-        "state": job.state.value,
-    }
 
 
 @router.post("/contacts/{contact_id}/emails", response_model=OutboxPublic, status_code=201)
