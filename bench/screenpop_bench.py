@@ -49,7 +49,8 @@ from ringback.domain.access import Role
 from ringback.services.accounts import add_user
 from ringback.services.demo import seed_demo
 from ringback.settings import Settings
-from tests.support.telephony import SseReader, free_port, sign_in_cookies
+from tests.support.live_server import free_port
+from tests.support.telephony import SseReader, sign_in_cookies
 
 TOKEN = "bench-twilio-auth-token-0123456789"
 PASSWORD = "bench password 1234"

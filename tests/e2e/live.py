@@ -11,16 +11,11 @@ integration tests: olivia owns the account, rita and ravi are reps.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import uvicorn
 
 from ringback.adapters.auth.passwords import Argon2Passwords
 from ringback.bootstrap import App
@@ -34,6 +29,7 @@ from ringback.services.touches import log_touch
 from ringback.settings import Settings
 from ringback.web.app import create_app
 from ringback.web.deps import get_now
+from tests.support.live_server import serve
 
 NOW = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # Tue 16:00 in Berlin, 10:00 in New York
 USER_ZONE = "Europe/Berlin"
@@ -50,13 +46,6 @@ class LiveApp:
     url: str
     app: App
     contacts: dict[str, int] = field(default_factory=dict)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def build(folder: Path) -> tuple[App, dict[str, int]]:
@@ -105,19 +94,8 @@ def live_app(folder: Path) -> Iterator[LiveApp]:
     app, ids = build(folder)
     web = create_app(app)
     web.dependency_overrides[get_now] = lambda: NOW
-    port = free_port()
-    config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="ringback-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
     try:
-        yield LiveApp(f"http://127.0.0.1:{port}", app, ids)
+        with serve(web) as url:
+            yield LiveApp(url, app, ids)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         app.engine.dispose()

@@ -23,10 +23,10 @@ from ringback.services.accounts import add_user
 from ringback.services.contacts import add_contact
 from ringback.settings import Settings
 from tests.conftest import _truncate_all
+from tests.support.live_server import free_port
 from tests.support.telephony import (
     PUBLIC_BASE,
     SseReader,
-    free_port,
     sign_in_cookies,
     signed_twilio,
     twilio_settings,

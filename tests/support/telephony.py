@@ -2,7 +2,7 @@
 
 signed_twilio(url, params)      -> headers with X-Twilio-Signature (the SDK's)
 signed_pbx(body, at)            -> headers X-Ringback-Timestamp / -Signature
-serve(web) as url               -> the app on uvicorn in a thread, on a free port
+serve(web) as url               -> the app on uvicorn in a thread (tests/support/live_server.py)
 SseReader(url, cookies)         -> reads /events in a thread; .wait_connected(),
                                    .next(timeout) -> (event, data) or None
 """
@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import json
 import queue
-import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from twilio.request_validator import RequestValidator
 
 from ringback.adapters.telephony.pbx.signature import sign
@@ -72,35 +67,6 @@ def signed_pbx(body: bytes, at: datetime, secret: str = PBX_SECRET) -> dict[str,
         "X-Ringback-Signature": sign(secret, timestamp, body),
         "Content-Type": "application/json",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serve(web: FastAPI) -> Iterator[str]:
-    """`web` served by uvicorn in a thread; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(
-        web, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="ringback-live", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def sign_in_cookies(base_url: str, who: str, password: str) -> httpx.Cookies:

@@ -13,10 +13,10 @@ import pytest
 
 from tests.integration.web.conftest import PASSWORD
 from tests.integration.web.test_webhooks_twilio import Phone, make_phone
+from tests.support.live_server import serve
 from tests.support.telephony import (
     PUBLIC_BASE,
     SseReader,
-    serve,
     sign_in_cookies,
     signed_twilio,
     voice_params,
