@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ringback.adapters.db import convert, prepared
 from ringback.adapters.db.bulk import (
@@ -80,6 +80,19 @@ _SAVE_STATE = _SAVE_STATE.on_conflict_do_update(
         if c.name != "contact_id"
     },
 )
+# PostgreSQL: one state or touch is one plain statement (psycopg prepares it once a
+# connection has run it a few times), not the COPY through a staging table that the
+# bulk writers use: for a single row that costs several round trips and a TRUNCATE.
+_PG_SAVE_STATE = postgresql.insert(followup_state)
+_PG_SAVE_STATE = _PG_SAVE_STATE.on_conflict_do_update(
+    index_elements=["contact_id"],
+    set_={
+        c.name: _PG_SAVE_STATE.excluded[c.name]
+        for c in followup_state.columns
+        if c.name != "contact_id"
+    },
+)
+_PG_ADD_TOUCH = touches.insert().returning(touches.c.id)
 _TOUCH_BY_EXTERNAL_ID = select(touches).where(touches.c.external_id == bindparam("external_id"))
 _ADD_TOUCH = touches.insert()
 
@@ -323,6 +336,11 @@ class SqlTouchRepository:
             # The id SQLite gives a new row: max(id) + 1, as reserve_ids does.
             values = convert.touch_values(touch, None)
             return replace(touch, id=prepared.insert(self._connection, _ADD_TOUCH, values))
+        if self._connection.dialect.name == "postgresql":
+            values = convert.touch_values(touch, None)
+            del values["id"]  # the column's sequence gives it
+            added = self._connection.execute(_PG_ADD_TOUCH, values).scalar_one()
+            return replace(touch, id=added)
         (touch_id,) = self.add_many([touch])
         return replace(touch, id=touch_id)
 
@@ -375,6 +393,9 @@ class SqlStateRepository:
     def save(self, state: FollowUpState) -> None:
         if prepared.available(self._connection):
             prepared.insert(self._connection, _SAVE_STATE, convert.state_values(state))
+            return
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(_PG_SAVE_STATE, convert.state_values(state))
             return
         self.save_many([state])
 

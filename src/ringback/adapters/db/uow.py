@@ -74,15 +74,25 @@ class SqlUnitOfWork:
     analytics: AnalyticsRepository
     calls: CallRepository
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, read_only: bool = False, borrowed: Connection | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._borrowed = borrowed
         self._connection: Connection | None = None
+
+    @classmethod
+    def on(cls, connection: Connection) -> SqlUnitOfWork:
+        """A unit of work on a connection its caller keeps open (and closes): each `with`
+        is one transaction on it. For the synchronous side of an asyncio connection
+        (`AsyncConnection.run_sync`), whose statements never leave the event loop."""
+        return cls(connection.engine, borrowed=connection)
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        connection = self._engine.connect()
+        connection = self._borrowed or self._engine.connect()
         if self._read_only:
             # SQLite: a deferred transaction, which neither waits for nor blocks writers.
             connection = connection.execution_options(**{READ_ONLY: True})
@@ -114,7 +124,8 @@ class SqlUnitOfWork:
         try:
             connection.rollback()
         finally:
-            connection.close()
+            if self._borrowed is None:
+                connection.close()
 
     def commit(self) -> None:
         self._active().commit()
