@@ -1,11 +1,11 @@
 """Events across app instances through PostgreSQL's LISTEN/NOTIFY.
 
 Publishing is one `SELECT pg_notify(...)` on the app's engine (any thread), or on
-a connection the caller commits (`notify`). Each
-process keeps one psycopg 3 async connection LISTENing, started with the first
-subscriber on the server's event loop, and fans each notification out to its own
-subscribers. If that connection drops it is opened again; events sent meanwhile
-are lost (a screen pop is only useful now anyway).
+a connection the caller commits (`notify`). Each process keeps one psycopg 3 async
+connection LISTENing, started with the first subscriber on the server's event loop,
+and fans each notification out to its own subscribers. If that connection drops
+it is opened again; events sent meanwhile are lost (a screen pop is only useful
+now anyway).
 """
 
 from __future__ import annotations
