@@ -148,7 +148,7 @@ class SqlContactRepository:
         self._connection.execute(query)
 
     def get(self, contact_id: int) -> Contact:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             return self._get_prepared(contact_id)
         found = self._load(select(contacts).where(contacts.c.id == contact_id))
         if not found:
@@ -186,7 +186,7 @@ class SqlContactRepository:
         insert_many(self._connection, contact_phones, phone_rows)
 
     def by_phone(self, e164: str) -> list[Contact]:
-        if prepared.available(self._connection):  # a call's lookup (R15) is a hot path
+        if prepared.fetchable(self._connection):  # a call's lookup (R15) is a hot path
             rows = prepared.fetch(self._connection, _IDS_BY_PHONE, e164=e164)
             return [self._get_prepared(row["contact_id"]) for row in rows]
         having_number = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == e164)
@@ -358,7 +358,7 @@ class SqlTouchRepository:
         return self._load(latest_first)[::-1]
 
     def by_external_id(self, external_id: str) -> Touch | None:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _TOUCH_BY_EXTERNAL_ID, external_id=external_id)
             return convert.touch_from_row(rows[0]) if rows else None
         found = self._load(select(touches).where(touches.c.external_id == external_id))
@@ -377,7 +377,7 @@ class SqlStateRepository:
         self._connection = connection
 
     def get(self, contact_id: int) -> FollowUpState:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _STATE, contact_id=contact_id)
             return convert.state_from_row(rows[0]) if rows else FollowUpState(contact_id)
         return self.get_many([contact_id])[contact_id]
