@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -85,8 +86,19 @@ def empty_postgres(url: str) -> None:
     app.engine.dispose()
 
 
+@dataclass(frozen=True)
+class Instance:
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """The app process's CPU time so far, user + system (Linux /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def instance(url: str, folder: Path) -> Iterator[str]:
+def instance(url: str, folder: Path) -> Iterator[Instance]:
     port = free_port()
     env = {
         **os.environ,
@@ -113,7 +125,7 @@ def instance(url: str, folder: Path) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the app did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield Instance(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -186,21 +198,24 @@ def listen(base: str, ready: Connection, results: Connection) -> None:
 
 def run(
     label: str,
-    hook_base: str,
-    sse_base: str,
+    hooks: Instance,
+    stream: Instance,
     numbers: list[str],
     args: argparse.Namespace,
     url: str,
 ) -> None:
     ready_here, ready_there = multiprocessing.Pipe()
     results_here, results_there = multiprocessing.Pipe()
-    browser = multiprocessing.Process(target=listen, args=(sse_base, ready_there, results_there))
+    browser = multiprocessing.Process(target=listen, args=(stream.base, ready_there, results_there))
     browser.start()
     assert ready_here.poll(60), "the event stream did not open"
+    servers = {hooks, stream}
     cpu_before = time.process_time()
-    sent, answered, failures = asyncio.run(ring_all(hook_base, numbers, args.rate, args.duration))
+    servers_before = sum(server.cpu_seconds() for server in servers)
+    sent, answered, failures = asyncio.run(ring_all(hooks.base, numbers, args.rate, args.duration))
     client_cpu = time.process_time() - cpu_before
     time.sleep(5)  # let the last pops arrive
+    servers_cpu = sum(server.cpu_seconds() for server in servers) - servers_before
     results_here.send("stop")
     arrived: dict[str, float] = results_here.recv()
     browser.join(timeout=10)
@@ -220,7 +235,9 @@ def run(
               f"p99 {ms(percentile(latencies, 0.99))}, max {ms(max(latencies))}")  # fmt: skip
     p50, p99 = statistics.median(answered), percentile(answered, 0.99)
     print(f"webhook answer (TwiML): p50 {ms(p50)}, p99 {ms(p99)}")
-    print(f"load generator CPU: {ms(client_cpu / max(1, len(sent)))} per call")
+    calls = max(1, len(sent))
+    print(f"app CPU (all instances, user + system): {ms(servers_cpu / calls)} per call")
+    print(f"load generator CPU: {ms(client_cpu / calls)} per call")
 
 
 def main() -> None:

@@ -148,6 +148,13 @@ class Settings(BaseSettings):
         default=None,
         description="The From address of emails Ringback sends. Empty: `sender_email`.",
     )
+    invite_on_booking: bool = Field(
+        default=True,
+        description=(
+            "Email the calendar invite when an appointment is booked, moved or cancelled "
+            "(needs mail_from or sender_email, and public_base_url). Off: only on request."
+        ),
+    )
     smtp_host: str | None = Field(
         default=None, description="SMTP server that sends email. Empty: no email is sent."
     )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ringback.adapters.db.uow import SqlUnitOfWork
@@ -163,6 +164,24 @@ def test_overlapping_read_then_write_units_of_work_both_commit(uow_factory: UowF
 
     assert errors == []
     assert counts(uow_factory)[1] == 2
+
+
+def test_units_of_work_on_a_borrowed_connection_leave_it_open_for_the_next(
+    engine: Engine, uow_factory: UowFactory
+) -> None:
+    with engine.connect() as connection:
+        with SqlUnitOfWork.on(connection) as uow:
+            uow.contacts.add(Contact("Never Kept", "Never"))  # not committed: rolled back
+        with SqlUnitOfWork.on(connection) as uow:
+            assert uow.contacts.count() == 0
+            write_one_of_each(uow)
+            uow.commit()
+        assert not connection.closed
+        assert not connection.in_transaction()
+    with uow_factory() as uow:  # what the second unit of work committed, and only that
+        assert uow.contacts.count() == 1
+        assert uow.touches.count() == 1
+        assert uow.states.count_by_status() == {Status.ACTIVE: 1}
 
 
 def test_unit_of_work_is_only_usable_inside_its_with_block(uow_factory: UowFactory) -> None:

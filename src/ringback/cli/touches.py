@@ -9,9 +9,11 @@ from typing import TypeVar
 import typer
 
 from ringback.cli.common import app_of, console, local, parse_instant, print_json, user_errors
+from ringback.domain.access import Actor, Role
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Direction, NextStepKind, Outcome, Touch
 from ringback.domain.scripts import parse_ref
+from ringback.services.calendar import invite_for_logged
 from ringback.services.contacts import find_contact
 from ringback.services.touches import log_touch
 from ringback.views import state_public, touch_public
@@ -100,12 +102,21 @@ def log(
             external_id=external_id,
         )
         logged = log_touch(uow_factory, touch)
+        invite = invite_for_logged(
+            uow_factory,
+            app.mail_setup(),
+            Actor(app.settings.user, Role.OWNER),
+            logged,
+            datetime.now(UTC),
+            enabled=app.settings.invite_on_booking,
+        )
     if as_json:
         print_json(
             {
                 "touch": touch_public(logged.touch),
                 "state": state_public(logged.state),
                 "duplicate": logged.duplicate,
+                "invite_to": invite.to_address if invite else None,
             }
         )
         return
@@ -118,6 +129,8 @@ def log(
     console.print(
         f"Status {logged.state.status}; next due {local(logged.state.next_due_at, zone)} (you)."
     )
+    if invite is not None:
+        console.print(f"The appointment's invite goes to {invite.to_address}.")
 
 
 def _next_kind(kind: str | None, next_at: str | None, none: bool) -> NextStepKind | None:

@@ -43,6 +43,7 @@ EDITABLE = frozenset({*_SCHEDULE_FIELDS, "scope"})
 class Booked:
     appointment: Appointment
     contact: Contact
+    new_invite: bool = False  # booked, moved or cancelled: the contact's calendar needs it
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def book_appointment(
         saved = uow.appointments.add(appointment)
         _sync_state(uow, contact, now)
         uow.commit()
-    return Booked(saved, contact)
+    return Booked(saved, contact, new_invite=True)
 
 
 def change_appointment(
@@ -127,13 +128,14 @@ def change_appointment(
             k: utc(v) if isinstance(v, datetime) else v for k, v in changes.items()
         }
         changed = replace(current, **values)
-        if any(getattr(changed, k) != getattr(current, k) for k in _SCHEDULE_FIELDS):
+        rescheduled = any(getattr(changed, k) != getattr(current, k) for k in _SCHEDULE_FIELDS)
+        if rescheduled:
             changed.sequence += 1
         _check_times(changed)
         uow.appointments.update(changed)
         _sync_state(uow, booked.contact, now)
         uow.commit()
-    return Booked(changed, booked.contact)
+    return Booked(changed, booked.contact, new_invite=rescheduled)
 
 
 def cancel_appointment(

@@ -19,13 +19,14 @@ from ringback.adapters.auth.signed_links import feed_token, read_feed_token
 from ringback.adapters.documents.ics import Promise, appointment_ics, feed_ics, in_zone
 from ringback.adapters.email.message import Address, CalendarPart, Outgoing
 from ringback.domain.access import Actor
-from ringback.domain.errors import NotFound
+from ringback.domain.errors import InvalidField, NotFound, RuleRefusal
 from ringback.domain.model import Appointment, Contact, utc
 from ringback.domain.outbox import JobKind, OutboxJob
-from ringback.services.appointments import get_appointment
+from ringback.services.appointments import Booked, get_appointment
 from ringback.services.contacts import UowFactory
 from ringback.services.outbox import MailSetup, enqueue
 from ringback.services.ports import AppointmentQuery, UnitOfWork
+from ringback.services.touches import Logged
 
 FEED_PAST = timedelta(days=30)
 FEED_FUTURE = timedelta(days=366)
@@ -51,6 +52,55 @@ def queue_invite(
         calendar=CalendarPart(data, method, f"{method.lower()}-{appointment.id}.ics"),
     )
     return enqueue(uow_factory, contact, outgoing, JobKind.INVITE, utc(now), actor.name)
+
+
+def invite_on_change(
+    uow_factory: UowFactory,
+    setup: MailSetup,
+    actor: Actor,
+    booked: Booked,
+    now: datetime,
+    *,
+    enabled: bool = True,
+) -> OutboxJob | None:
+    """After booking, moving or cancelling: queue the new REQUEST (SEQUENCE grown) or the
+    CANCEL for the contact, when the setting `invite_on_booking` (`enabled`) is on, mail
+    is set up (a From address and the public URL) and the contact has an email address.
+    None when nothing was queued: the booking stands either way, as without mail. A
+    contact who asked for no email (R12) or whose address bounced (R11) gets none."""
+    appointment_id = booked.appointment.id
+    if not (_invites_go_out(setup, enabled) and booked.new_invite and booked.contact.email):
+        return None
+    if appointment_id is None:
+        return None
+    try:
+        return queue_invite(uow_factory, setup, actor, appointment_id, now)
+    except (RuleRefusal, InvalidField):
+        return None
+
+
+def invite_for_logged(
+    uow_factory: UowFactory,
+    setup: MailSetup,
+    actor: Actor,
+    logged: Logged,
+    now: datetime,
+    *,
+    enabled: bool = True,
+) -> OutboxJob | None:
+    """A touch whose next step is an appointment booked it (R3): its invite, as
+    `invite_on_change` sends one. None for other touches and for a repeated one."""
+    appointment = logged.appointment
+    if appointment is None or appointment.id is None or logged.duplicate:
+        return None
+    if not _invites_go_out(setup, enabled):
+        return None
+    booked = replace(get_appointment(uow_factory, actor, appointment.id), new_invite=True)
+    return invite_on_change(uow_factory, setup, actor, booked, now, enabled=enabled)
+
+
+def _invites_go_out(setup: MailSetup, enabled: bool) -> bool:
+    return enabled and setup.sender is not None and bool(setup.public_url)
 
 
 def _invite_subject(appointment: Appointment, contact: Contact) -> str:

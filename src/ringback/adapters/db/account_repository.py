@@ -28,7 +28,7 @@ class SqlUserRepository:
         return replace(user, id=self._connection.execute(statement).scalar_one())
 
     def get(self, user_id: int) -> User:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _USER, id=user_id)
             if not rows:
                 raise NotFound(f"no user with id {user_id}")
@@ -64,7 +64,7 @@ class SqlTokenRepository:
         return replace(token, id=self._connection.execute(statement).scalar_one())
 
     def by_hash(self, token_hash: str) -> ApiToken | None:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _TOKEN, token_hash=token_hash)
             return convert.token_from_row(rows[0]) if rows else None
         query = select(api_tokens).where(api_tokens.c.token_hash == token_hash)

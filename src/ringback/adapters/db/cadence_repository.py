@@ -34,7 +34,7 @@ class SqlCadenceRepository:
         return None if row is None else cadence_from_dict(row.definition)
 
     def list(self) -> list[Cadence]:
-        if prepared.available(self.connection):
+        if prepared.fetchable(self.connection):
             stored = prepared.fetch(self.connection, _DEFINITIONS)
             return [cadence_from_dict(row["definition"]) for row in stored]
         rows = self.connection.execute(_DEFINITIONS)
@@ -49,7 +49,7 @@ class SqlCadenceRepository:
             self.connection.execute(insert(table).values(segment=segment, cadence_key=key))
 
     def segments(self) -> dict[str, str]:
-        if prepared.available(self.connection):
+        if prepared.fetchable(self.connection):
             stored = prepared.fetch(self.connection, _SEGMENTS)
             return {row["segment"]: row["cadence_key"] for row in stored}
         rows = self.connection.execute(_SEGMENTS)

@@ -10,8 +10,11 @@ cursor inside the connection's transaction (begun as any other, see engine.py).
 Driver errors are raised as SQLAlchemy's exceptions, as `Connection.execute`
 raises them.
 
-Only for SQLite: `available(connection)` says whether to take this path; the
-repositories keep their ordinary statements for the other databases.
+`available(connection)`: SQLite, where `fetch` and `insert` both run this way.
+`fetchable(connection)`: also PostgreSQL through psycopg, for `fetch` only (the
+single-row lookups of a screen pop, a sign-in, the cadences): its statements take
+named parameters, and psycopg prepares each on the server once a connection has
+run it a few times. The repositories keep their ordinary statements elsewhere.
 """
 
 from __future__ import annotations
@@ -33,12 +36,21 @@ Processor = Callable[[Any], Any]
 class Prepared:
     sql: str
     params: tuple[tuple[str, Processor | None], ...]  # bind names in order, converters
+    named: bool  # the driver takes a mapping of bind names (psycopg), not a sequence
     names: tuple[str, ...]  # result columns
     converted: tuple[tuple[int, str, Processor], ...]  # the result columns with converters
 
 
 def available(connection: Connection) -> bool:
+    """Whether `fetch` and `insert` run here (SQLite)."""
     return connection.dialect.name == "sqlite"
+
+
+def fetchable(connection: Connection) -> bool:
+    """Whether `fetch` runs here: SQLite, and PostgreSQL through psycopg, which prepares
+    a statement on the server once a connection has run it a few times (R15: a call's
+    lookup is one of the hot paths that use it)."""
+    return connection.dialect.name == "sqlite" or connection.dialect.driver == "psycopg"
 
 
 def fetch(connection: Connection, statement: Select[Any], **params: Any) -> list[dict[str, Any]]:
@@ -70,9 +82,11 @@ def _prepare(statement: Select[Any] | Insert, dialect: Dialect) -> Prepared:
         compiled = statement.compile(dialect=dialect, column_keys=names)
     else:
         compiled = statement.compile(dialect=dialect)
+    named = compiled.positiontup is None
+    names_in_order = list(compiled.binds) if named else list(compiled.positiontup or ())
     params = tuple(
         (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in compiled.positiontup or ()
+        for name in names_in_order
     )
     columns: list[tuple[str, Processor | None]] = []
     if isinstance(statement, Select):
@@ -86,25 +100,32 @@ def _prepare(statement: Select[Any] | Insert, dialect: Dialect) -> Prepared:
         for index, (name, convert) in enumerate(columns)
         if convert is not None
     )
-    return Prepared(str(compiled), params, selected, converted)
+    return Prepared(str(compiled), params, named, selected, converted)
 
 
 def _run(connection: Connection, prepared: Prepared, values: Mapping[str, Any]) -> Any:
     if not connection.in_transaction():
         connection.begin()
-    parameters = []
+    parameters: list[Any] = []
     try:
         for name, convert in prepared.params:
             value = values[name]
             parameters.append(value if convert is None or value is None else convert(value))
     except Exception as error:  # a value its column type refuses, as Connection.execute says
         raise StatementError(str(error), prepared.sql, dict(values), error) from error
+    if prepared.named:
+        named = dict(zip((name for name, _ in prepared.params), parameters, strict=True))
+        return _execute(connection, prepared.sql, named)
+    return _execute(connection, prepared.sql, parameters)
+
+
+def _execute(connection: Connection, sql: str, parameters: Any) -> Any:
     driver = connection.dialect.loaded_dbapi
     try:
         return connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            prepared.sql, parameters
+            sql, parameters
         )
     except driver.Error as error:
         raise DBAPIError.instance(
-            prepared.sql, parameters, error, driver.Error, dialect=connection.dialect
+            sql, parameters, error, driver.Error, dialect=connection.dialect
         ) from error

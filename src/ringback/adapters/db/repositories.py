@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ringback.adapters.db import convert, prepared
 from ringback.adapters.db.bulk import (
@@ -87,6 +87,19 @@ _SAVE_STATE = _SAVE_STATE.on_conflict_do_update(
         if c.name != "contact_id"
     },
 )
+# PostgreSQL: one state or touch is one plain statement (psycopg prepares it once a
+# connection has run it a few times), not the COPY through a staging table that the
+# bulk writers use: for a single row that costs several round trips and a TRUNCATE.
+_PG_SAVE_STATE = postgresql.insert(followup_state)
+_PG_SAVE_STATE = _PG_SAVE_STATE.on_conflict_do_update(
+    index_elements=["contact_id"],
+    set_={
+        c.name: _PG_SAVE_STATE.excluded[c.name]
+        for c in followup_state.columns
+        if c.name != "contact_id"
+    },
+)
+_PG_ADD_TOUCH = touches.insert().returning(touches.c.id)
 _TOUCH_BY_EXTERNAL_ID = select(touches).where(touches.c.external_id == bindparam("external_id"))
 _ADD_TOUCH = touches.insert()
 
@@ -142,7 +155,7 @@ class SqlContactRepository:
         self._connection.execute(query)
 
     def get(self, contact_id: int) -> Contact:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             return self._get_prepared(contact_id)
         found = self._load(select(contacts).where(contacts.c.id == contact_id))
         if not found:
@@ -184,7 +197,7 @@ class SqlContactRepository:
         insert_many(self._connection, contact_phones, phone_rows)
 
     def by_phone(self, e164: str) -> list[Contact]:
-        if prepared.available(self._connection):  # a call's lookup (R15) is a hot path
+        if prepared.fetchable(self._connection):  # a call's lookup (R15) is a hot path
             rows = prepared.fetch(self._connection, _IDS_BY_PHONE, e164=e164)
             return [self._get_prepared(row["contact_id"]) for row in rows]
         having_number = select(contact_phones.c.contact_id).where(contact_phones.c.e164 == e164)
@@ -334,6 +347,11 @@ class SqlTouchRepository:
             # The id SQLite gives a new row: max(id) + 1, as reserve_ids does.
             values = convert.touch_values(touch, None)
             return replace(touch, id=prepared.insert(self._connection, _ADD_TOUCH, values))
+        if self._connection.dialect.name == "postgresql":
+            values = convert.touch_values(touch, None)
+            del values["id"]  # the column's sequence gives it
+            added = self._connection.execute(_PG_ADD_TOUCH, values).scalar_one()
+            return replace(touch, id=added)
         (touch_id,) = self.add_many([touch])
         return replace(touch, id=touch_id)
 
@@ -351,7 +369,7 @@ class SqlTouchRepository:
         return self._load(latest_first)[::-1]
 
     def by_external_id(self, external_id: str) -> Touch | None:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _TOUCH_BY_EXTERNAL_ID, external_id=external_id)
             return convert.touch_from_row(rows[0]) if rows else None
         found = self._load(select(touches).where(touches.c.external_id == external_id))
@@ -370,7 +388,7 @@ class SqlStateRepository:
         self._connection = connection
 
     def get(self, contact_id: int) -> FollowUpState:
-        if prepared.available(self._connection):
+        if prepared.fetchable(self._connection):
             rows = prepared.fetch(self._connection, _STATE, contact_id=contact_id)
             return convert.state_from_row(rows[0]) if rows else FollowUpState(contact_id)
         return self.get_many([contact_id])[contact_id]
@@ -386,6 +404,9 @@ class SqlStateRepository:
     def save(self, state: FollowUpState) -> None:
         if prepared.available(self._connection):
             prepared.insert(self._connection, _SAVE_STATE, convert.state_values(state))
+            return
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(_PG_SAVE_STATE, convert.state_values(state))
             return
         self.save_many([state])
 

@@ -76,20 +76,35 @@ class SqlUnitOfWork:
     calls: CallRepository
 
     def __init__(
-        self, engine: Engine, *, read_only: bool = False, kept: KeptConnection | None = None
+        self,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        kept: KeptConnection | None = None,
+        borrowed: Connection | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._kept = kept
         self._from_kept = False
+        self._borrowed = borrowed
         self._connection: Connection | None = None
+
+    @classmethod
+    def on(cls, connection: Connection) -> SqlUnitOfWork:
+        """A unit of work on a connection its caller keeps open (and closes): each `with`
+        is one transaction on it. Several units of work in a row then cost one pool
+        checkout (and its ping) instead of one each: a screen pop's lookup and log."""
+        return cls(connection.engine, borrowed=connection)
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        taken = self._kept.take() if self._kept is not None else None
-        self._from_kept = taken is not None
-        connection = taken or self._engine.connect()
+        connection = self._borrowed
+        if connection is None:
+            taken = self._kept.take() if self._kept is not None else None
+            self._from_kept = taken is not None
+            connection = taken or self._engine.connect()
         if self._read_only:
             # SQLite: a deferred transaction, which neither waits for nor blocks writers.
             connection = connection.execution_options(**{READ_ONLY: True})
@@ -124,7 +139,8 @@ class SqlUnitOfWork:
         try:
             connection.rollback()
         finally:
-            connection.close()
+            if self._borrowed is None:
+                connection.close()
 
     def commit(self) -> None:
         self._active().commit()

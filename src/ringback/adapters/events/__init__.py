@@ -9,6 +9,6 @@ so a user connected to any instance receives it.
 """
 
 from ringback.adapters.events.broker import Broker, Event, LocalBroker, Subscription
-from ringback.adapters.events.postgres import PostgresBroker
+from ringback.adapters.events.postgres import PostgresBroker, notify
 
-__all__ = ["Broker", "Event", "LocalBroker", "PostgresBroker", "Subscription"]
+__all__ = ["Broker", "Event", "LocalBroker", "PostgresBroker", "Subscription", "notify"]

@@ -1,10 +1,11 @@
 """Events across app instances through PostgreSQL's LISTEN/NOTIFY.
 
-Publishing is one `SELECT pg_notify(...)` on the app's engine (any thread). Each
-process keeps one psycopg 3 async connection LISTENing, started with the first
-subscriber on the server's event loop, and fans each notification out to its own
-subscribers. If that connection drops it is opened again; events sent meanwhile
-are lost (a screen pop is only useful now anyway).
+Publishing is one `SELECT pg_notify(...)` on the app's engine (any thread), or on
+a connection the caller commits (`notify`). Each process keeps one psycopg 3 async
+connection LISTENing, started with the first subscriber on the server's event loop,
+and fans each notification out to its own subscribers. If that connection drops
+it is opened again; events sent meanwhile are lost (a screen pop is only useful
+now anyway).
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ import asyncio
 import logging
 
 import psycopg
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from ringback.adapters.events.broker import Event, LocalBroker, Subscription
 
 CHANNEL = "ringback_events"
 RECONNECT_DELAY_S = 1.0
 log = logging.getLogger(__name__)
+
+
+def notify(connection: Connection, event: Event) -> None:
+    """Send `event` to every instance's subscribers when `connection` commits (the
+    payload carries the whole event: the instances receiving it need no query)."""
+    connection.execute(select(func.pg_notify(CHANNEL, event.to_json())))
 
 
 class PostgresBroker(LocalBroker):
@@ -34,7 +41,7 @@ class PostgresBroker(LocalBroker):
 
     def publish(self, event: Event) -> None:
         with self._engine.begin() as connection:
-            connection.execute(select(func.pg_notify(CHANNEL, event.to_json())))
+            notify(connection, event)
 
     async def subscribe(self) -> Subscription:
         subscription = await super().subscribe()

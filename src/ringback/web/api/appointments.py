@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from ringback.adapters.documents.ics import appointment_ics
+from ringback.bootstrap import App
+from ringback.domain.access import Actor
+from ringback.domain.outbox import OutboxJob
 from ringback.domain.phone import parse_phone
 from ringback.services import appointments as service
+from ringback.services import calendar
+from ringback.services.contacts import UowFactory
 from ringback.services.ports import AppointmentQuery
+from ringback.services.touches import Logged
 from ringback.views import appointment_public
 from ringback.web.api.common import ID_MAX, MAX_PAGE, After, PathId, answer
 from ringback.web.api.schemas import (
@@ -69,6 +77,7 @@ def book(
         phone=phone,
         scope=body.scope,
     )
+    send_new_invite(app, uow_factory, actor, booked, now)
     return answer(appointment_public(booked.appointment), 201)
 
 
@@ -110,16 +119,41 @@ def change(
         if name in changes and changes[name] is None:
             del changes[name]  # null means "unchanged" for fields that cannot be empty
     booked = service.change_appointment(uow_factory, actor, appointment_id, changes, now)
+    send_new_invite(app, uow_factory, actor, booked, now)
     return answer(appointment_public(booked.appointment))
 
 
 @router.delete("/{appointment_id:int}", response_model=AppointmentPublic)
 def cancel(
-    appointment_id: PathId, actor: ApiActor, uow_factory: UowFactoryDep, now: Now
+    appointment_id: PathId, actor: ApiActor, uow_factory: UowFactoryDep, app: AppDep, now: Now
 ) -> JSONResponse:
     """Cancel: the appointment stays, marked cancelled, so its CANCEL invite can be sent."""
     booked = service.cancel_appointment(uow_factory, actor, appointment_id, now)
+    send_new_invite(app, uow_factory, actor, booked, now)
     return answer(appointment_public(booked.appointment))
+
+
+def send_new_invite(
+    app: App, uow_factory: UowFactory, actor: Actor, booked: service.Booked, now: datetime
+) -> OutboxJob | None:
+    """The invite of a booked, moved or cancelled appointment, when mail is set up."""
+    enabled = app.settings.invite_on_booking
+    setup = app.mail_setup()
+    return calendar.invite_on_change(uow_factory, setup, actor, booked, now, enabled=enabled)
+
+
+def send_invites_for(
+    app: App, uow_factory: UowFactory, actor: Actor, logged: Sequence[Logged], now: datetime
+) -> list[OutboxJob]:
+    """The invites of the appointments these touches booked as their next step (R3)."""
+    if not any(entry.appointment for entry in logged):  # the usual case: nothing to read
+        return []
+    enabled, setup = app.settings.invite_on_booking, app.mail_setup()
+    jobs = [
+        calendar.invite_for_logged(uow_factory, setup, actor, entry, now, enabled=enabled)
+        for entry in logged
+    ]
+    return [job for job in jobs if job is not None]
 
 
 def _phone(raw: str | None, region: str) -> str | None:

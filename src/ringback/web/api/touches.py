@@ -39,6 +39,7 @@ from ringback.domain.phone import parse_phone
 from ringback.services.contacts import UowFactory
 from ringback.services.touches import BatchRefused, Logged, log_touches
 from ringback.views import appointment_public, state_public, touch_public
+from ringback.web.api.appointments import send_invites_for
 from ringback.web.api.common import MAX_PAGE, answer
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic, TouchCreate
 from ringback.web.deps import authenticate, bearer_scheme, now_of
@@ -249,6 +250,7 @@ def _post_touches(
         except InvalidField as error:
             raise (BatchRefused(index, error) if batch else error) from None
     logged = log_touches(uow_factory, touches, actor)
+    send_invites_for(app, uow_factory, actor, logged, now)
     status = 200 if all(entry.duplicate for entry in logged) else 201
     if batch:
         return answer({"results": [_logged(entry) for entry in logged]}, status)

@@ -14,6 +14,7 @@ from ringback.domain.errors import InvalidField, RuleRefusal
 from ringback.domain.model import CallbackScope
 from ringback.services import appointments as service
 from ringback.services import directory
+from ringback.web.api.appointments import send_new_invite
 from ringback.web.api.common import PathId
 from ringback.web.deps import AppDep, Now, PageUser, UowFactoryDep
 from ringback.web.flash import flash
@@ -55,8 +56,11 @@ def book(
         flash(request, f"Not booked: {refused}", "error")
         return see_other(f"/contacts/{contact_id}#appointments")
     when = local_time(booked.appointment.start, contact.timezone)
+    sent = send_new_invite(app, uow_factory, user.actor, booked, now)
+    invited = f" The invite goes to {sent.to_address}." if sent else ""
     flash(
-        request, f"Booked {booked.appointment.title} with {contact.full_name}: {when} their time."
+        request,
+        f"Booked {booked.appointment.title} with {contact.full_name}: {when} their time.{invited}",
     )
     return see_other(f"/contacts/{contact_id}#appointments")
 
@@ -66,11 +70,16 @@ def cancel(
     request: Request,
     appointment_id: PathId,
     user: PageUser,
+    app: AppDep,
     uow_factory: UowFactoryDep,
     now: Now,
 ) -> Response:
     booked = service.cancel_appointment(uow_factory, user.actor, appointment_id, now)
-    flash(request, "Cancelled; download the invite again to send the cancellation.")
+    sent = send_new_invite(app, uow_factory, user.actor, booked, now)
+    if sent:
+        flash(request, f"Cancelled; the cancellation goes to {sent.to_address}.")
+    else:
+        flash(request, "Cancelled; download the invite again to send the cancellation.")
     return see_other(f"/contacts/{booked.contact.id}#appointments")
 
 

@@ -33,6 +33,7 @@ from ringback.domain.model import (
 from ringback.services import directory
 from ringback.services.contacts import UowFactory
 from ringback.services.touches import BatchRefused, Logged, log_touches
+from ringback.web.api.appointments import send_invites_for
 from ringback.web.api.common import PathId
 from ringback.web.deps import AppDep, Now, PageUser, UowFactoryDep
 from ringback.web.flash import flash
@@ -147,7 +148,10 @@ def log(
         logged = _log(uow_factory, touch, user)
     except (InvalidField, RuleRefusal) as refused:
         return _refused(request, user, app, contact, form, now, refused)
+    invites = send_invites_for(app, uow_factory, user.actor, [logged], now)
     message = logged_message(contact, logged, app.settings.user_timezone)
+    if invites:
+        message += f" The invite goes to {invites[0].to_address}."
     if is_htmx(request) and form.return_to == "today":
         context = {"contact": contact, "logged": logged, "message": message}
         return render(request, "_logged.html", context, user=user)

@@ -9,10 +9,12 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Connection
 
 from ringback.adapters.db.engine import sqlite_file_path
 from ringback.adapters.db.sqlite_gate import GateBusy, without_waiting
-from ringback.adapters.events import Event
+from ringback.adapters.db.uow import SqlUnitOfWork
+from ringback.adapters.events import Event, notify
 from ringback.bootstrap import App
 from ringback.domain.screenpop import ScreenPop
 from ringback.services.calls import (
@@ -64,18 +66,16 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
     so does the log, unless another writer holds the database: then the log waits
     for its turn in a thread. Handing every SQLite call to a thread would trade
     Python's GIL back and forth with the loop, which costs more than the work
-    (see web/api/touches.py). Other databases: one thread does it all.
+    (see web/api/touches.py). PostgreSQL: one thread does it all, on one
+    connection (`on_one_connection`); an in-memory SQLite database: one thread.
     """
     region = app.settings.default_region
-    if sqlite_file_path(app.engine.url) is None:
-        job = partial(
-            receive_call,
-            app.uow_factory(),
-            pop_publisher(request),
-            call,
-            region,
-            app.read_uow_factory(),
-        )
+    if app.engine.dialect.name == "postgresql":
+        job = partial(_on_one_connection, app, call, region)
+        return await anyio.to_thread.run_sync(job, limiter=_server_threads(request))
+    if sqlite_file_path(app.engine.url) is None:  # in memory: one thread
+        uows, reads = app.uow_factory(), app.read_uow_factory()
+        job = partial(receive_call, uows, pop_publisher(request), call, region, reads)
         return await anyio.to_thread.run_sync(job, limiter=_server_threads(request))
     caller = identify_caller(app.read_uow_factory(), call, region)
     if caller is None:
@@ -87,6 +87,24 @@ async def receive(request: Request, app: App, call: IncomingCall) -> Received:
     except GateBusy:
         job = partial(log_incoming_call, app.uow_factory(), call, caller)
         return await anyio.to_thread.run_sync(job, limiter=_sqlite_threads(request))
+
+
+def _on_one_connection(app: App, call: IncomingCall, region: str) -> Received:
+    with app.engine.connect() as connection:
+        return on_one_connection(connection, call, region)
+
+
+def on_one_connection(connection: Connection, call: IncomingCall, region: str) -> Received:
+    """receive_call on PostgreSQL, all on one connection: the lookup, then the
+    pop NOTIFYed and committed at once (every instance's streams get the whole pop
+    and need no query), then the log. One checkout instead of three: each checkout
+    pings the server first, and the pool is shared by the threads."""
+
+    def publish(pop: ScreenPop) -> None:
+        notify(connection, Event(SCREEN_POP, pop.owner, pop.to_data()))
+        connection.commit()
+
+    return receive_call(lambda: SqlUnitOfWork.on(connection), publish, call, region)
 
 
 def _server_threads(request: Request) -> anyio.CapacityLimiter:
