@@ -58,6 +58,13 @@ def live(tmp_path: Path) -> Iterator[LiveApp]:
 SignIn = Callable[..., Any]
 
 
+def wait_for_htmx(page: Any) -> None:
+    """Until HTMX has no request in flight and nothing left to swap or settle: content
+    it has just swapped in reacts to events (`change`…) only once it has settled."""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    page.wait_for_function("selector => !document.querySelector(selector)", arg=busy)
+
+
 @pytest.fixture
 def sign_in(browser: Any, live: LiveApp) -> Iterator[SignIn]:
     """`sign_in(who, **context_options)`: a page in a fresh browser context (its own

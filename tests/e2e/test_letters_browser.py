@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ringback.domain.contact_input import contact_from_record
 from ringback.services.contacts import add_contact
-from tests.e2e.conftest import SignIn
+from tests.e2e.conftest import SignIn, wait_for_htmx
 from tests.e2e.live import NOW, LiveApp
 
 ADDRESS = "Sam Carter Ltd; 1 Main Street; Minneapolis, MN 55401"
@@ -24,6 +24,8 @@ def test_the_letter_step_links_a_printable_pdf(sign_in: SignIn, live: LiveApp) -
     page.goto(f"/contacts/{saved.id}")
     panel = page.locator(f"#script-{saved.id}")
 
+    panel.get_by_label("Step").wait_for()
+    wait_for_htmx(page)  # the chooser swapped in listens for `change` once settled
     panel.get_by_label("Step").select_option("letter")
     link = panel.get_by_role("link", name="Download the letter (PDF)")
     link.wait_for()  # swapped in without a page reload

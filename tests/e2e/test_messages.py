@@ -4,7 +4,7 @@ and the template is saved as variant B (A/B)."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import SignIn
+from tests.e2e.conftest import SignIn, wait_for_htmx
 from tests.e2e.live import LiveApp
 
 EDITOR = "/templates/edit?template=call.intro:a&audience=sales"
@@ -13,8 +13,11 @@ REASON_LINE = "I'm calling about {{ reason }}."
 
 def test_todays_script_panel_shows_the_voicemail_script(sign_in: SignIn, live: LiveApp) -> None:
     page = sign_in("rita")
-    panel = page.locator(f"#script-{live.contacts['alice']}")
-    panel.scroll_into_view_if_needed()
+    panel_id = f"script-{live.contacts['alice']}"
+    panel = page.locator(f"#{panel_id}")
+    # Not panel.scroll_into_view_if_needed(): when the item is already in view, HTMX
+    # swaps the panel in while Playwright waits for the old element to keep still.
+    page.evaluate("id => document.getElementById(id).scrollIntoView()", panel_id)
 
     head = panel.locator(".script-head")
     head.wait_for()  # the panel replaced the opening facts when it came into view
@@ -64,6 +67,8 @@ def test_the_contact_pages_step_chooser_shows_the_email_with_two_times(
     page.goto(f"/contacts/{live.contacts['alice']}")
     panel = page.locator(f"#script-{live.contacts['alice']}")
 
+    panel.get_by_label("Step").wait_for()
+    wait_for_htmx(page)  # the chooser swapped in listens for `change` once settled
     panel.get_by_label("Step").select_option("email_slots")
     panel.locator(".script-subject").wait_for()  # swapped in without a page reload (R9)
     assert "Two times for a short call" in panel.locator(".script-subject").inner_text()
