@@ -84,6 +84,7 @@ def import_run(path: Path, scratch: Path, workers: int | None, dry_run: bool) ->
             mapping=detect_mapping(table.columns),
             workers=workers,
             dry_run=dry_run,
+            pause_collector=True,  # as `ringback import` runs it
         )
     return ImportRun(
         report,

@@ -90,6 +90,7 @@ def import_file(
                 progress=advance,
                 rejects=sink,
                 first_row=first_row,
+                pause_collector=True,  # this process does nothing else meanwhile
             )
     _report(report, rejects_path, as_json)
 

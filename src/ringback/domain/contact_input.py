@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Channel, Contact, Phone, PhoneType, PreferredWindow
@@ -90,6 +92,50 @@ _PHONE_TYPE_WORDS = {
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "herr"})
 
 _LIST_SPLIT = re.compile(r"[;,]")
+# What a Contact holds when neither the user nor a phone gives a zone.
+_DEFAULT_ZONE = "UTC"
+_DEFAULT_ZONE_SOURCE = "default"
+
+
+class ContactParts(NamedTuple):
+    """A validated contact's values in Contact's field order, without created_at and id.
+
+    Bulk imports turn these straight into table rows; `Contact(*parts)` is the contact.
+    """
+
+    full_name: str
+    first_name: str
+    phones: tuple[Phone, ...]
+    email: str | None
+    address: str | None
+    country: str | None
+    subdivision: str | None
+    company: str | None
+    title: str | None
+    segment: str | None
+    tags: tuple[str, ...]
+    fields: dict[str, str]
+    owner: str | None
+    referred_by: str | None
+    reason: str | None
+    timezone: str
+    timezone_candidates: tuple[str, ...]
+    timezone_source: str
+    preferred_windows: tuple[PreferredWindow, ...]
+    preferred_channel: Channel | None
+    email_first: bool
+    personal: bool
+    cadence: str | None
+
+
+_CONTACT_FIELDS = {f.name: f for f in fields(Contact)}
+if ContactParts._fields != tuple(_CONTACT_FIELDS)[:-2]:
+    raise RuntimeError("Contact's fields changed: update ContactParts")
+if (_CONTACT_FIELDS["timezone"].default, _CONTACT_FIELDS["timezone_source"].default) != (
+    _DEFAULT_ZONE,
+    _DEFAULT_ZONE_SOURCE,
+):
+    raise RuntimeError("Contact's default zone changed: update contact_input")
 
 
 def contact_from_record(
@@ -105,14 +151,26 @@ def contact_from_record(
     has one, else in `default_region`.
     """
     try:
-        contact = _build(_present_values(record), default_region)
+        parts = _parts(_present_values(record), default_region)
     except InvalidField as exc:
         if row is None:
             raise
         raise exc.at_row(row) from None
+    contact = Contact(*parts)
     if created_at is not None:
         contact.created_at = created_at
     return contact
+
+
+def contact_parts(record: Mapping[str, str | None], *, default_region: str) -> ContactParts:
+    """What `contact_from_record` validates, as ContactParts: the same checks and
+    messages, without building the Contact (bulk imports encode rows from these)."""
+    return _parts(_present_values(record), default_region)
+
+
+def parts_from_present(values: dict[str, str], default_region: str) -> ContactParts:
+    """`contact_parts` of a record whose values are already stripped, none blank."""
+    return _parts(values, default_region)
 
 
 def contact_to_record(contact: Contact) -> dict[str, str | None]:
@@ -150,7 +208,7 @@ def _present_values(record: Mapping[str, str | None]) -> dict[str, str]:
     return {key: value.strip() for key, value in record.items() if value and not value.isspace()}
 
 
-def _build(values: dict[str, str], default_region: str) -> Contact:
+def _parts(values: dict[str, str], default_region: str) -> ContactParts:
     full_name, first_name = _names(values)
     country = parse_country(values["country"]) if "country" in values else None
     phones = _phones(values, country or default_region)
@@ -159,34 +217,33 @@ def _build(values: dict[str, str], default_region: str) -> Contact:
         raise InvalidField("phone", "a contact needs at least a phone number or an email")
     if country is None and phones:
         country = _country_of(phones[0])
-    fields = _custom_fields(values)
+    custom = _custom_fields(values)
     if len(emails) > 1:
-        fields[OTHER_EMAILS_FIELD] = "; ".join(emails[1:])
+        custom[OTHER_EMAILS_FIELD] = "; ".join(emails[1:])
     get = values.get
-    contact = Contact(
-        full_name=full_name,
-        first_name=first_name,
-        phones=phones,
-        email=emails[0] if emails else None,
-        address=get("address"),
-        country=country,
-        subdivision=get("subdivision"),
-        company=get("company"),
-        title=get("title"),
-        segment=get("segment"),
-        tags=_tags(values["tags"]) if "tags" in values else (),
-        fields=fields,
-        owner=get("owner"),
-        referred_by=get("referred_by"),
-        reason=get("reason"),
-        preferred_windows=_windows(values),
-        preferred_channel=_channel(values),
-        email_first=_flag(values, "email_first"),
-        personal=_flag(values, "personal"),
-        cadence=get("cadence"),
+    return ContactParts(
+        full_name,
+        first_name,
+        phones,
+        emails[0] if emails else None,
+        get("address"),
+        country,
+        get("subdivision"),
+        get("company"),
+        get("title"),
+        get("segment"),
+        _tags(values["tags"]) if "tags" in values else (),
+        custom,
+        get("owner"),
+        get("referred_by"),
+        get("reason"),
+        *_timezone(phones, values),
+        _windows(values),
+        _channel(values),
+        _flag(values, "email_first"),
+        _flag(values, "personal"),
+        get("cadence"),
     )
-    _set_timezone(contact, values)
-    return contact
 
 
 # --- names -------------------------------------------------------------------------
@@ -327,20 +384,20 @@ def _custom_name(key: str) -> str | None:
 # --- time zone (R5) ----------------------------------------------------------------
 
 
-def _set_timezone(contact: Contact, values: dict[str, str]) -> None:
-    """A user-given zone overrides; otherwise the first phone's zones decide.
+def _timezone(
+    phones: tuple[Phone, ...], values: dict[str, str]
+) -> tuple[str, tuple[str, ...], str]:
+    """(timezone, candidates, source): a user-given zone overrides; otherwise the
+    first phone's zones decide.
 
     An exported file says `timezone_source=phone` for zones that were derived, so a
     round trip re-derives them instead of turning them into overrides.
     """
-    primary = contact.primary_phone
-    candidates = primary.timezones if primary else ()
-    contact.timezone_candidates = candidates
+    candidates = phones[0].timezones if phones else ()
     given = values.get("timezone")
     source = values.get("timezone_source", "user").casefold()
     if given is not None and source == "user":
-        contact.timezone = validate_timezone(given)
-        contact.timezone_source = "user"
-    elif candidates:
-        contact.timezone = candidates[0]
-        contact.timezone_source = "phone"
+        return validate_timezone(given), candidates, "user"
+    if candidates:
+        return candidates[0], candidates, "phone"
+    return _DEFAULT_ZONE, candidates, _DEFAULT_ZONE_SOURCE

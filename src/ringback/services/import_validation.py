@@ -7,13 +7,19 @@ it imports only the domain code that validation needs (see services/parallel.py)
 from __future__ import annotations
 
 import dataclasses
+import marshal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from ringback.domain.contact_input import contact_from_record
+from ringback.domain.contact_input import (
+    ContactParts,
+    contact_from_record,
+    contact_parts,
+    parts_from_present,
+)
 from ringback.domain.errors import InvalidField, unknown_cadence
 from ringback.domain.model import Channel, Contact, Phone, PhoneType
 from ringback.domain.value_input import format_windows, parse_windows
@@ -24,8 +30,16 @@ PackedPhone = tuple[str, str, str | None, tuple[str, ...]]
 Packed = tuple[
     tuple[str, str], tuple[PackedPhone, ...], tuple[Any, ...], str, str | None, tuple[Any, ...]
 ]
-# Turns validated contacts into whatever the repository stores in one go; picklable.
-Encoder = Callable[[Sequence[Contact]], list[Any]]
+
+
+class Encoder(Protocol):
+    """Turns validated contacts into whatever the repository stores in one go; picklable."""
+
+    def __call__(self, contacts: Sequence[Contact], /) -> list[Any]:
+        """The stored form of each contact."""
+
+    def encode_parts(self, contacts: Sequence[ContactParts], /) -> list[Any]:
+        """The same from contacts' validated values (contact_parts), no Contact built."""
 
 
 class RowBlock(Protocol):
@@ -40,6 +54,9 @@ class Reject(NamedTuple):
     values: Values
     field: str
     message: str
+
+
+_Built = TypeVar("_Built", Contact, ContactParts)
 
 
 class Checked(NamedTuple):
@@ -65,30 +82,63 @@ class ContactValidation:
     cadences: frozenset[str] | None = None  # the keys a row may name; None: any
 
     def check(self, block: RowBlock) -> Checked:
+        if self.encoder is not None:
+            # From the row's values straight to its table rows: no Contact in between.
+            (rows, blank), rejects, parts = self._validated(block, self._parts_builder())
+            return Checked(rows, blank, rejects, _keyed(parts, self.encoder.encode_parts(parts)))
+        region = self.default_region
+
+        def build(values: Values) -> Contact:
+            return contact_from_record(self._record(values), default_region=region)
+
+        (rows, blank), rejects, contacts = self._validated(block, build)
+        return Checked(rows, blank, rejects, _keyed(contacts, [pack(c) for c in contacts]))
+
+    def _validated(
+        self, block: RowBlock, build: Callable[[Values], _Built]
+    ) -> tuple[tuple[int, int], list[Reject], list[_Built]]:
+        """((rows, blank rows), rejects, each valid row's contact as `build` makes it)."""
         rows = block.rows()
         blank = 0
         rejects: list[Reject] = []
-        valid: list[Contact] = []
+        valid: list[_Built] = []
+        cadences = self.cadences
         for offset, values in enumerate(rows):
             if not any(values.values()):
                 blank += 1
                 continue
             try:
-                contact = contact_from_record(
-                    self._record(values), default_region=self.default_region
-                )
+                contact = build(values)
             except InvalidField as exc:  # exceptions with custom __init__ don't unpickle
                 rejects.append(Reject(offset, values, exc.field, exc.message))
                 continue
             key = contact.cadence
-            if key is not None and self.cadences is not None and key not in self.cadences:
-                refused = unknown_cadence(key, self.cadences)
+            if key is not None and cadences is not None and key not in cadences:
+                refused = unknown_cadence(key, cadences)
                 rejects.append(Reject(offset, values, refused.field, refused.message))
                 continue
             valid.append(contact)
-        keys = [identity_texts(contact) for contact in valid]
-        encoded = self.encoder(valid) if self.encoder else [pack(c) for c in valid]
-        return Checked(len(rows), blank, rejects, list(zip(keys, encoded, strict=True)))
+        return (len(rows), blank), rejects, valid
+
+    def _parts_builder(self) -> Callable[[Values], ContactParts]:
+        """Row → ContactParts, as contact_parts(self._record(row)) computes them."""
+        region = self.default_region
+        mapping = self.mapping
+        if mapping is None or len(set(mapping.values())) < len(mapping):
+            # Columns sharing a field: the last one wins, even when it is blank.
+            return lambda values: contact_parts(self._record(values), default_region=region)
+
+        def build(values: Values) -> ContactParts:
+            # Mapping and dropping blank values in one pass (contact_parts does both
+            # in turn): with one column per field, the outcome is the same.
+            present = {
+                field: value.strip()
+                for column, value in values.items()
+                if value and not value.isspace() and (field := mapping.get(column)) is not None
+            }
+            return parts_from_present(present, region)
+
+        return build
 
     def _record(self, values: Values) -> Values:
         if self.mapping is None:
@@ -141,7 +191,27 @@ def unpack(packed: Packed, created_at: datetime) -> Contact:
     )
 
 
-def identity_texts(contact: Contact) -> tuple[str, ...]:
+def _keyed(contacts: Sequence[Contact | ContactParts], encoded: list[Any]) -> _Shipped:
+    return _Shipped(zip(map(identity_texts, contacts), encoded, strict=True))
+
+
+class _Shipped(list[Any]):
+    """A worker's valid contacts (tuples of plain values), pickled through marshal.
+
+    Marshal writes and reads such tuples faster than pickle, which tracks every
+    object it writes; a value marshal refuses (a datetime, as PostgreSQL's driver
+    takes dates) makes the whole list go by pickle instead.
+    """
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        plain = list(self)
+        try:
+            return marshal.loads, (marshal.dumps(plain),)
+        except ValueError:
+            return list, (plain,)
+
+
+def identity_texts(contact: Contact | ContactParts) -> tuple[str, ...]:
     """What makes two rows the same person (see _Seen), one text per phone and email."""
     name = folded(contact.full_name)
     keys = [_joined(name, phone.e164) for phone in contact.phones]

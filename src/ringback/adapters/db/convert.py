@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ringback.domain.access import ApiToken, Role, User
+from ringback.domain.contact_input import ContactParts
 from ringback.domain.model import (
     Appointment,
     CallbackScope,
@@ -95,32 +97,70 @@ PHONE_COLUMNS = ("position", "e164", "kind", "country", "timezones")
 
 def contact_row(contact: Contact) -> tuple[Any, ...]:
     """The contact's values in CONTACT_COLUMNS order (bulk imports skip the dict)."""
+    return parts_row(contact_parts_of(contact), contact.created_at)
+
+
+_parts_of = attrgetter(*ContactParts._fields)
+
+
+def contact_parts_of(contact: Contact) -> ContactParts:
+    """The contact's values as ContactParts (all but created_at and id)."""
+    return ContactParts._make(_parts_of(contact))
+
+
+def parts_row(parts: ContactParts, created_at: Any) -> tuple[Any, ...]:
+    """A contact's values (as ContactParts) in CONTACT_COLUMNS order."""
+    (
+        full_name,
+        first_name,
+        _phones,
+        email,
+        address,
+        country,
+        subdivision,
+        company,
+        title,
+        segment,
+        tags,
+        fields,
+        owner,
+        referred_by,
+        reason,
+        timezone,
+        timezone_candidates,
+        timezone_source,
+        windows,
+        channel,
+        email_first,
+        personal,
+        cadence,
+    ) = parts
     return (
-        contact.full_name,
-        contact.first_name,
-        name_key(contact.full_name),
-        contact.email,
-        email_key(contact.email),
-        contact.address,
-        contact.country,
-        contact.subdivision,
-        contact.company,
-        contact.title,
-        contact.segment,
-        list(contact.tags),
-        dict(contact.fields),
-        contact.owner,
-        contact.referred_by,
-        contact.reason,
-        contact.timezone,
-        list(contact.timezone_candidates),
-        contact.timezone_source,
-        [window_json(window) for window in contact.preferred_windows],
-        _value(contact.preferred_channel),
-        contact.email_first,
-        contact.personal,
-        contact.cadence,
-        contact.created_at,
+        full_name,
+        first_name,
+        name_key(full_name),
+        email,
+        email_key(email),
+        address,
+        country,
+        subdivision,
+        company,
+        title,
+        segment,
+        list(tags),
+        dict(fields),
+        owner,
+        referred_by,
+        reason,
+        timezone,
+        list(timezone_candidates),
+        timezone_source,
+        [window_json(window) for window in windows],
+        _value(channel),
+        email_first,
+        personal,
+        cadence,
+        created_at,
     )
 
 
