@@ -219,12 +219,12 @@ def test_two_workers_on_one_database_never_send_a_job_twice(
     assert len(ids) == len(set(ids)) == 24
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite: one writer at a time
 def test_on_postgresql_a_claim_skips_rows_another_worker_holds(
     db_url: str, uow_factory: UowFactory, add_contact: Callable[..., int]
 ) -> None:
     """FOR UPDATE SKIP LOCKED: the second worker neither waits nor takes the first's jobs."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time: a claim is one atomic UPDATE there")
     ids = {queue(uow_factory, add_contact(email=f"p{n}@example.com")).id for n in range(4)}
     with uow_factory() as first, uow_factory() as second:
         held = first.outbox.claim_due(MONDAY, 2)  # not committed: the rows stay locked
