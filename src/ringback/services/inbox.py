@@ -72,37 +72,48 @@ def _handle(
 
 def _bounce_touch(uow: UnitOfWork, mail: InboundMail, where: str, now: datetime) -> Touch | None:
     assert mail.bounce is not None
-    sent = _touch_by_message_id(uow, (mail.bounce.original_message_id or "",))
-    contact_id = sent.contact_id if sent else _contact_by_email(uow, mail.bounce.recipients)
-    if contact_id is None:
+    found = _whose(uow, (mail.bounce.original_message_id or "",), mail.bounce.recipients)
+    if found is None:
         return None
+    contact_id, user = found
     return Touch(
         contact_id=contact_id,
         channel=Channel.EMAIL,
         outcome=Outcome.BOUNCED,
         at=_when(mail, now),
-        user=sent.user if sent else None,
+        user=user,
         notes=f"Bounced: {', '.join(mail.bounce.recipients)}",
         external_id=f"bounce:{mail.message_id or where}",
     )
 
 
 def _reply_touch(uow: UnitOfWork, mail: InboundMail, where: str, now: datetime) -> Touch | None:
-    sent = _touch_by_message_id(uow, mail.refers_to)
-    senders = (mail.sender,) if mail.sender else ()
-    contact_id = sent.contact_id if sent else _contact_by_email(uow, senders)
-    if contact_id is None:
+    found = _whose(uow, mail.refers_to, (mail.sender,) if mail.sender else ())
+    if found is None:
         return None
+    contact_id, user = found
     return Touch(
         contact_id=contact_id,
         channel=Channel.EMAIL,
         outcome=Outcome.REPLIED,
         direction=Direction.INBOUND,
         at=_when(mail, now),
-        user=sent.user if sent else None,
+        user=user,
         notes=f"Email reply from {mail.sender}" if mail.sender else "Email reply",
         external_id=f"reply:{mail.message_id or where}",
     )
+
+
+def _whose(
+    uow: UnitOfWork, message_ids: tuple[str, ...], addresses: tuple[str, ...]
+) -> tuple[int, str | None] | None:
+    """The contact (and the user who wrote to them) a message answers: by the email of
+    ours it names, else by address; None when neither is known."""
+    sent = _touch_by_message_id(uow, message_ids)
+    if sent is not None:
+        return sent.contact_id, sent.user
+    contact_id = _contact_by_email(uow, addresses)
+    return None if contact_id is None else (contact_id, None)
 
 
 def _touch_by_message_id(uow: UnitOfWork, message_ids: tuple[str, ...]) -> Touch | None:
