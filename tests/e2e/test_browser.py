@@ -99,7 +99,9 @@ def test_import_a_csv_with_a_bad_row_and_download_its_rejects(
     assert "Phone: '555' is not a valid phone number" in preview.inner_text()
 
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_role("heading", name="Done").wait_for()
+    # The import runs as a background job the page polls every second; on a busy
+    # machine (other browser tests beside it) it can take longer than the default 10 s.
+    page.get_by_role("heading", name="Done").wait_for(timeout=45_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the rejects file").click()
     rejects = tmp_path / "rejects.csv"
