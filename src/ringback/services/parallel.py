@@ -4,7 +4,8 @@ Imports use it to validate rows (CPU-bound, pure Python) on every core while the
 calling process writes to the database. Workers are spawned, not forked: a fork would
 copy open database connections and any lock another thread (a progress bar) holds.
 So `func` must be picklable: a module-level function or a method of a module-level
-object, never a lambda or closure.
+object, never a lambda or closure, and not defined in the `__main__` module: workers
+do not import the program's main module (see `_main_module_hidden`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain, islice
 from multiprocessing.pool import AsyncResult
 from typing import TypeVar
@@ -56,7 +60,9 @@ def map_ordered(
 
 def _in_pool(func: Callable[[T], R], items: Iterator[T], workers: int) -> Iterator[R]:
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_yield_to_caller) as pool:
+    with _main_module_hidden():
+        pool = context.Pool(workers, initializer=_yield_to_caller)
+    with pool:
         in_flight: deque[AsyncResult[R]] = deque()
         for item in items:
             in_flight.append(pool.apply_async(_run_in_worker, (func, item)))
@@ -64,6 +70,24 @@ def _in_pool(func: Callable[[T], R], items: Iterator[T], workers: int) -> Iterat
                 yield in_flight.popleft().get()
         while in_flight:
             yield in_flight.popleft().get()
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start processes without making them import the program's main module.
+
+    A spawned process first imports the main module of its parent, so that
+    functions defined there can be unpickled. The `ringback` command's main module
+    imports the whole application (about a second of CPU per worker, as much as
+    validating ten thousand rows); the functions workers run live elsewhere. The
+    processes are started while `__main__` is a bare module.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _run_in_worker(func: Callable[[T], R], item: T) -> R:
