@@ -381,10 +381,11 @@ def ringback_command(url: str, data_dir: Path, workers: int) -> list[str]:
 
 
 def server_stack() -> str:
-    """What uvicorn picks with http="auto" and loop="auto"."""
-    found = {name: importlib.util.find_spec(name) is not None for name in ("httptools", "uvloop")}
-    http = "httptools" if found["httptools"] else "h11"
-    loop = "uvloop" if found["uvloop"] else "asyncio"
+    """What uvicorn runs with serve's options (http="auto" picks httptools if present)."""
+    from ringback.cli.serve import uvicorn_options
+
+    http = "httptools" if importlib.util.find_spec("httptools") is not None else "h11"
+    loop = uvicorn_options("127.0.0.1", 0, 1)["loop"]
     return f"uvicorn {uvicorn_version()}, http={http}, loop={loop}"
 
 

@@ -83,6 +83,16 @@ def test_serve_prints_its_address_and_listens_where_told(
     assert code == 0, err
     assert "http://127.0.0.1:8123/" in out
     assert (served["host"], served["port"]) == ("0.0.0.0", 8123)
+    assert served["access_log"] is False  # a line per request only when asked for
+    assert served["loop"] == "asyncio"  # fair turns under load (uvicorn_options)
+
+
+def test_serve_prints_a_line_per_request_when_asked(
+    db_url: str, served: dict[str, Any], tmp_path: Path
+) -> None:
+    code, _, err = run(db_url, "--data-dir", str(tmp_path), "serve", "--access-log")
+    assert code == 0, err
+    assert served["access_log"] is True
 
 
 def test_serve_demo_seeds_a_demo_database_and_prints_a_login_that_works(

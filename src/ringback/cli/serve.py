@@ -54,6 +54,12 @@ def serve(
         min=1,
         help="Server processes; more serve more requests at once on several cores.",
     ),
+    access_log: bool = typer.Option(
+        False,
+        "--access-log/--no-access-log",
+        help="Print a line for every request answered (off by default: it costs a "
+        "dialer's busiest route about a tenth of its speed; proxies keep their own).",
+    ),
 ) -> None:
     """Start the web app and the REST API (/api/v1) and print their address."""
     import uvicorn
@@ -71,20 +77,30 @@ def serve(
     console.print(f"Ringback at [bold]{url}[/]  (API: {url}api/v1/docs) — Ctrl+C stops it.")
     if workers == 1:
         settle_heap()
-        uvicorn.run(web, **uvicorn_options(host, port, workers))
+        uvicorn.run(web, **uvicorn_options(host, port, workers, access_log))
         return
     with _worker_environment(app):
-        uvicorn.run(WORKER_APP, **uvicorn_options(host, port, workers), factory=True)
+        options = uvicorn_options(host, port, workers, access_log)
+        uvicorn.run(WORKER_APP, **options, factory=True)
 
 
-def uvicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
-    """What `serve` hands to uvicorn.run (bench/api_bench.py serves its baseline so too)."""
+def uvicorn_options(host: str, port: int, workers: int, access_log: bool = False) -> dict[str, Any]:
+    """What `serve` hands to uvicorn.run (bench/api_bench.py serves its baseline so too).
+
+    Python's own event loop, not uvloop: under a steady load of concurrent requests
+    (a dialer's), uvloop served some connections several rounds late, so one request
+    in a hundred waited four to six times the median; asyncio's loop serves them in
+    turn (p99 within about 1.5 times the median) at nearly the same CPU per request
+    (docs/benchmarks.md, issue 4).
+    """
     return {
         "host": host,
         "port": port,
         "workers": workers,
+        "loop": "asyncio",
         "proxy_headers": True,
         "log_level": "info",
+        "access_log": access_log,
     }
 
 

@@ -19,9 +19,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import URL, MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from ringback import __version__
 from ringback.bootstrap import App
@@ -30,19 +29,14 @@ from ringback.web.api import PREFIX
 from ringback.web.api import router as api_router
 from ringback.web.api.schemas import TouchCreate
 from ringback.web.api.touches import post_touches
+from ringback.web.direct import DirectRoutes
 from ringback.web.imports import ImportJobs
 from ringback.web.pages import router as pages_router
 from ringback.web.public import router as public_router
 from ringback.web.security import SESSION_COOKIE, SESSION_MAX_AGE
+from ringback.web.security_headers import SecurityHeaders
 from ringback.web.simulations import SimRuns
 from ringback.web.templating import STATIC_PREFIX, page_error
-
-# Pages load scripts and styles from /static only; the API docs page is left alone.
-PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
-DOCS_PATHS = (f"{PREFIX}/docs", f"{PREFIX}/docs/oauth2-redirect")
 
 
 def create_app(app: App | None = None) -> FastAPI:
@@ -89,51 +83,18 @@ async def _lifespan(ringback: App) -> AsyncIterator[None]:
 
 
 def _route_touches_directly(web: FastAPI) -> None:
-    """POST /api/v1/touches as a plain Starlette route, matched first (issue 4).
+    """POST /api/v1/touches answered in front of the middleware stack (web/direct.py).
 
     The same handler as the documented API route, which takes nothing but the request
-    and answers itself; errors go through the same exception handlers. It skips
-    FastAPI's nested routers and endpoint machinery (matching through each included
-    router, solving an empty set of dependencies), which cost about a sixth of the
-    route's CPU. The API route stays for the OpenAPI schema and for other methods'
-    405.
+    and answers itself; errors go through the same exception handlers. The API route
+    stays for the OpenAPI schema and for other methods' 405.
     """
-    web.router.add_route(
-        f"{PREFIX}/touches",
-        post_touches,
-        methods=["POST"],
-        name="post_touches_direct",
-        include_in_schema=False,
-    )
+    build_stack = web.build_middleware_stack
 
+    def with_direct_routes() -> ASGIApp:
+        return DirectRoutes(build_stack(), web, {("POST", f"{PREFIX}/touches"): post_touches})
 
-class SecurityHeaders:
-    """Safe defaults on every answer, and the Content-Security-Policy on pages.
-
-    A plain ASGI middleware: the `@app.middleware("http")` kind runs every request
-    through an extra task and body stream, which cost more than an API handler.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                is_page = headers.get("content-type", "").startswith("text/html")
-                if is_page and URL(scope=scope).path not in DOCS_PATHS:
-                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    web.build_middleware_stack = with_direct_routes  # type: ignore[method-assign]
 
 
 def _openapi(web: FastAPI) -> dict[str, Any]:
