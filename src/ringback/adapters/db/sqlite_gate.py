@@ -25,7 +25,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -98,6 +98,17 @@ class WriterGate:
         self._fd: int | None = None
         self._commits = 0
         self._checkpointing = threading.Lock()
+        self._flush: Callable[[], None] | None = None
+        self._flush_thread: int | None = None
+
+    def hold_open(self, flush: Callable[[], None]) -> None:
+        """The holder (this thread) keeps the gate across turns of its event loop.
+
+        A writer on the same thread that would wait for the gate cannot: it would
+        wait for itself. It first calls `flush`, which must end the holder's
+        transaction (web/group_commit.py).
+        """
+        self._flush, self._flush_thread = flush, threading.get_ident()
 
     def acquire(self) -> None:
         if _HELD.get() is self:  # acquired by the caller beforehand (holding)
@@ -106,6 +117,9 @@ class WriterGate:
         if _NO_WAITING.get():
             self._acquire_now()
             return
+        flush = self._flush
+        if flush is not None and self._flush_thread == threading.get_ident():
+            flush()
         if not self._threads.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             locked = sqlite3.OperationalError("database is locked")
             raise OperationalError("BEGIN IMMEDIATE", None, locked)
@@ -132,6 +146,7 @@ class WriterGate:
             raise
 
     def release(self, committed: bool) -> None:
+        self._flush = self._flush_thread = None
         checkpoint = False
         if committed:
             self._commits += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -142,6 +143,23 @@ class SqlUnitOfWork:
             if self._borrowed is None:
                 connection.close()
 
+    @property
+    def connection(self) -> Connection:
+        """The connection this unit of work runs on (inside its `with` block)."""
+        return self._active()
+
+    def in_transaction(self) -> bool:
+        """Whether the database still holds this unit of work's transaction open."""
+        driver = self._active().connection.driver_connection
+        return bool(getattr(driver, "in_transaction", self._active().in_transaction()))
+
+    def begin(self) -> None:
+        """Begin the transaction now (on SQLite: take the write lock now), not at
+        the first statement."""
+        connection = self._active()
+        if not connection.in_transaction():
+            connection.begin()
+
     def commit(self) -> None:
         self._active().commit()
 
@@ -152,6 +170,59 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("unit of work used outside its `with` block")
         return self._connection
+
+
+class SavepointUnitOfWork(SqlUnitOfWork):
+    """A unit of work inside a transaction its caller holds open (SQLite): a savepoint.
+
+    `commit()` releases the savepoint into the caller's transaction, which commits it
+    later with others (web/group_commit.py); leaving the `with` block uncommitted
+    rolls back to the savepoint, undoing this unit of work alone. Commit at most once.
+    The savepoint statements go straight to the driver: the enclosing transaction is
+    SQLAlchemy's, and a savepoint inside it changes nothing it tracks.
+    """
+
+    _NAME = "ringback_unit"
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection.engine, borrowed=connection)
+        self._open = False
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self._driver().execute(f"SAVEPOINT {self._NAME}")
+        self._open = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._open:
+                self.rollback()
+        finally:
+            self._connection = None
+
+    def commit(self) -> None:
+        if not self._open:
+            raise RuntimeError("this unit of work was already committed or rolled back")
+        self._open = False
+        self._driver().execute(f"RELEASE {self._NAME}")
+
+    def rollback(self) -> None:
+        self._open = False
+        driver = self._driver()
+        if driver.in_transaction:  # SQLite may have rolled everything back itself
+            driver.execute(f"ROLLBACK TO {self._NAME}")
+            driver.execute(f"RELEASE {self._NAME}")
+
+    def _driver(self) -> sqlite3.Connection:
+        driver = self._active().connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
 
 
 class KeptConnection:

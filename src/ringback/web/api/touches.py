@@ -30,7 +30,7 @@ from ringback.adapters.db.sqlite_gate import (
     without_waiting,
     writer_gate,
 )
-from ringback.adapters.db.uow import KeptConnection, kept_uow_factory
+from ringback.adapters.db.uow import KeptConnection, SqlUnitOfWork, kept_uow_factory
 from ringback.bootstrap import App
 from ringback.domain.access import Actor
 from ringback.domain.errors import InvalidField
@@ -43,6 +43,7 @@ from ringback.web.api.appointments import send_invites_for
 from ringback.web.api.common import MAX_PAGE, answer
 from ringback.web.api.schemas import LoggedBatch, LoggedPublic, TouchCreate
 from ringback.web.deps import authenticate, bearer_scheme, now_of
+from ringback.web.group_commit import GroupCommit
 from ringback.web.token_cache import TokenCache
 
 router = APIRouter(tags=["touches"])
@@ -98,13 +99,14 @@ async def post_touches(request: Request) -> JSONResponse:
     if database is None:
         in_thread = partial(job, app.uow_factory())
         return await anyio.to_thread.run_sync(in_thread, limiter=_threads(request, app))
-    return await _on_the_loop(request, partial(job, _kept_uow_factory(request, app)), database)
+    return await _on_the_loop(request, app, job, database)
 
 
 async def _on_the_loop(
-    request: Request, job: Callable[[], JSONResponse], database: Path
+    request: Request, app: App, job: Callable[[UowFactory], JSONResponse], database: Path
 ) -> JSONResponse:
-    """Run `job` here on the event loop, first waiting for the writer gate if it is busy.
+    """Run `job` here on the event loop, sharing a commit with the requests started in
+    the same turn (web/group_commit.py), or else first waiting for the writer gate.
 
     In a thread, every SQLite call hands Python's GIL back and forth with the loop,
     which costs more CPU than the work and, with several server processes, keeps the
@@ -114,17 +116,31 @@ async def _on_the_loop(
     """
     try:
         with without_waiting():
-            return job()
+            member = _group_commit(request, app, database).join()
     except GateBusy:
-        pass
+        member = None
+    if member is not None:
+        response = job(member.uow_factory)
+        await member.committed()  # answered only once its touches are committed
+        return response
     gate = writer_gate(database)
     async with _turn(request):
         await _wait_for(gate)
         with holding(gate):
-            return job()
+            return job(_kept_uow_factory(request, app))
 
 
-def _kept_uow_factory(request: Request, app: App) -> UowFactory:
+def _group_commit(request: Request, app: App, database: Path) -> GroupCommit:
+    """This process's GroupCommit for the route (made on first use)."""
+    groups: GroupCommit | None = getattr(request.app.state, "touch_groups", None)
+    if groups is None:
+        open_unit = _kept_uow_factory(request, app)
+        groups = GroupCommit(open_unit, writer_gate(database))
+        request.app.state.touch_groups = groups
+    return groups
+
+
+def _kept_uow_factory(request: Request, app: App) -> Callable[[], SqlUnitOfWork]:
     """Units of work on the connection this process keeps for the route on the loop."""
     kept: KeptConnection | None = getattr(request.app.state, "touch_connection", None)
     if kept is None:
