@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, make_url
@@ -18,6 +20,14 @@ from ringback.adapters.db import sqlite_gate
 from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import KeptConnection, SqlUnitOfWork, kept_uow_factory
 from ringback.web.group_commit import GroupCommit, Member
+
+T = TypeVar("T")
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own (the browser tests leave a loop on this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main).result()
 
 
 @pytest.fixture
@@ -83,7 +93,7 @@ def test_requests_of_one_turn_share_one_commit(
         groups = groups_on(engine, database)
         return await asyncio.gather(*(request(groups, n) for n in range(10)))
 
-    assert asyncio.run(main()) == list(range(10))
+    assert run(main()) == list(range(10))
     assert stored(database) == list(range(10))
     assert len(commits) == 1
 
@@ -94,7 +104,7 @@ def test_a_failed_request_undoes_only_its_own_work(engine: Engine, database: Pat
         jobs = [request(groups, n, fail=n == 3) for n in range(6)]
         return await asyncio.gather(*jobs, return_exceptions=True)
 
-    answers = asyncio.run(main())
+    answers = run(main())
     assert isinstance(answers[3], ValueError)
     assert stored(database) == [0, 1, 2, 4, 5]
 
@@ -109,7 +119,7 @@ def test_no_request_is_answered_before_the_commit(engine: Engine, database: Path
         seen_before_answer.append(stored(database))  # another connection: not yet
         await member.committed()
 
-    asyncio.run(main())
+    run(main())
     assert seen_before_answer == [[]]
     assert stored(database) == [7]
 
@@ -126,7 +136,7 @@ def test_a_writer_on_the_loop_commits_the_open_group_instead_of_waiting_for_itse
             uow.commit()
         await member.committed()
 
-    asyncio.run(asyncio.wait_for(main(), timeout=3))
+    run(asyncio.wait_for(main(), timeout=3))
     assert stored(database) == [1, 2]
     assert len(commits) == 2
 
@@ -142,7 +152,7 @@ def test_a_failed_commit_fails_every_request_of_the_group(
         monkeypatch.setattr(sqlite_gate.GatedConnection, "commit", disk_full)
         return await asyncio.gather(*(request(groups, n) for n in range(3)), return_exceptions=True)
 
-    answers = asyncio.run(main())
+    answers = run(main())
     assert all(isinstance(answer, Exception) for answer in answers)
     monkeypatch.undo()
     assert stored(database) == []

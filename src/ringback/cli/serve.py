@@ -57,8 +57,8 @@ def serve(
     access_log: bool = typer.Option(
         False,
         "--access-log/--no-access-log",
-        help="Print a line for every request answered (off by default: it costs a "
-        "dialer's busiest route about a tenth of its speed; proxies keep their own).",
+        help="Print a line for every request answered (off by default: it costs the "
+        "busiest API route about a tenth of its speed; proxies keep their own).",
     ),
 ) -> None:
     """Start the web app and the REST API (/api/v1) and print their address."""
