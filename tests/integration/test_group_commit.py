@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -156,3 +157,39 @@ def test_a_failed_commit_fails_every_request_of_the_group(
     assert all(isinstance(answer, Exception) for answer in answers)
     monkeypatch.undo()
     assert stored(database) == []
+
+
+def test_requests_waiting_for_another_writer_share_the_group_opened_then(
+    engine: Engine, database: Path, commits: list[int]
+) -> None:
+    holding_it, let_go = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with SqlUnitOfWork(engine) as uow:
+            uow.connection.exec_driver_sql("INSERT INTO probe VALUES (100)")
+            holding_it.set()
+            let_go.wait(5)
+            uow.commit()
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert holding_it.wait(5)
+
+    async def main() -> list[int]:
+        groups = groups_on(engine, database)
+
+        async def waiting_request(n: int) -> int:
+            member = await groups.join_when_free()
+            insert(member, n)
+            await member.committed()
+            return n
+
+        requests = [asyncio.ensure_future(waiting_request(n)) for n in range(5)]
+        await asyncio.sleep(0.2)  # every one of them is waiting for the gate now
+        let_go.set()
+        return await asyncio.gather(*requests)
+
+    assert run(asyncio.wait_for(main(), timeout=5)) == list(range(5))
+    writer.join()
+    assert stored(database) == [0, 1, 2, 3, 4, 100]
+    assert len(commits) == 2  # the other writer's, and one for the five waiting

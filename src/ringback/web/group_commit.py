@@ -25,7 +25,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ringback.adapters.db.sqlite_gate import WriterGate
+import anyio.to_thread
+
+from ringback.adapters.db.sqlite_gate import GateBusy, WriterGate, holding, without_waiting
 from ringback.adapters.db.uow import SavepointUnitOfWork, SqlUnitOfWork
 
 
@@ -62,6 +64,28 @@ class GroupCommit:
         self._open_unit = open_unit
         self._gate = gate
         self._group: _Group | None = None
+        self._opening: asyncio.Future[None] | None = None
+        self._waiting = 0  # requests waiting for an opening to end
+
+    async def join_when_free(self) -> Member:
+        """`join`, waiting first when another writer holds the gate (nothing done yet).
+
+        One thread per process waits for the gate; the requests arriving meanwhile
+        wait with it and join the group it opens.
+        """
+        while True:
+            try:
+                with without_waiting():
+                    return self.join()
+            except GateBusy:
+                pass
+            if self._opening is None:
+                self._opening = asyncio.ensure_future(self._open_when_free())
+            self._waiting += 1
+            try:
+                await asyncio.shield(self._opening)
+            finally:
+                self._waiting -= 1
 
     def join(self) -> Member:
         """A place in the open group, opening one if none is.
@@ -72,6 +96,14 @@ class GroupCommit:
         group = self._group or self._open()
         connection = group.transaction.connection
         return Member(lambda: SavepointUnitOfWork(connection), group)
+
+    async def _open_when_free(self) -> None:
+        try:
+            await _wait_for(self._gate)
+            with holding(self._gate):
+                self._open()
+        finally:
+            self._opening = None
 
     def _open(self) -> _Group:
         transaction = self._open_unit()
@@ -84,8 +116,16 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         group = self._group = _Group(transaction, loop.create_future())
         self._gate.hold_open(lambda: self._commit(group))
-        loop.call_soon(self._commit, group)
+        loop.call_soon(self._commit_when_joined, group)
         return group
+
+    def _commit_when_joined(self, group: _Group) -> None:
+        """Commit, once the requests that waited for the group's opening have joined
+        it (they wake a turn or two after it opened)."""
+        if self._waiting and not group.committed.done():
+            asyncio.get_running_loop().call_soon(self._commit_when_joined, group)
+            return
+        self._commit(group)
 
     def _commit(self, group: _Group) -> None:
         if group.committed.done():  # committed early, for a writer on the loop
@@ -106,3 +146,19 @@ class GroupCommit:
         finally:
             group.transaction.__exit__(None, None, None)
         group.committed.set_result(error)
+
+
+async def _wait_for(gate: WriterGate) -> None:
+    """Acquire `gate` in a thread; left again if the waiting is cancelled meanwhile."""
+    acquired: list[bool] = []
+
+    def wait() -> None:
+        gate.acquire()
+        acquired.append(True)
+
+    try:
+        await anyio.to_thread.run_sync(wait)
+    except BaseException:
+        if acquired:
+            gate.release(committed=False)
+        raise

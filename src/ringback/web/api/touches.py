@@ -23,13 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import TypeAdapter, ValidationError
 
 from ringback.adapters.db.engine import sqlite_file_path
-from ringback.adapters.db.sqlite_gate import (
-    GateBusy,
-    WriterGate,
-    holding,
-    without_waiting,
-    writer_gate,
-)
+from ringback.adapters.db.sqlite_gate import writer_gate
 from ringback.adapters.db.uow import KeptConnection, SqlUnitOfWork, kept_uow_factory
 from ringback.bootstrap import App
 from ringback.domain.access import Actor
@@ -106,28 +100,18 @@ async def _on_the_loop(
     request: Request, app: App, job: Callable[[UowFactory], JSONResponse], database: Path
 ) -> JSONResponse:
     """Run `job` here on the event loop, sharing a commit with the requests started in
-    the same turn (web/group_commit.py), or else first waiting for the writer gate.
+    the same turn (web/group_commit.py).
 
     In a thread, every SQLite call hands Python's GIL back and forth with the loop,
     which costs more CPU than the work and, with several server processes, keeps the
     gate held while waiting for the GIL. So the work runs on the loop; when another
-    writer holds the gate (nothing was written yet), one request per process waits
-    for it in a thread, doing nothing else there, and the others wait their turn.
+    writer holds the gate (nothing was written yet), the process waits for it in one
+    thread, and the requests waiting meanwhile share the group opened then.
     """
-    try:
-        with without_waiting():
-            member = _group_commit(request, app, database).join()
-    except GateBusy:
-        member = None
-    if member is not None:
-        response = job(member.uow_factory)
-        await member.committed()  # answered only once its touches are committed
-        return response
-    gate = writer_gate(database)
-    async with _turn(request):
-        await _wait_for(gate)
-        with holding(gate):
-            return job(_kept_uow_factory(request, app))
+    member = await _group_commit(request, app, database).join_when_free()
+    response = job(member.uow_factory)
+    await member.committed()  # answered only once its touches are committed
+    return response
 
 
 def _group_commit(request: Request, app: App, database: Path) -> GroupCommit:
@@ -156,30 +140,6 @@ def _sqlite_file(request: Request, app: App) -> Path | None:
         state.touch_database = None if path is None else path.resolve()
     found: Path | None = state.touch_database
     return found
-
-
-async def _wait_for(gate: WriterGate) -> None:
-    """Acquire `gate` in a thread; left again if this request is cancelled meanwhile."""
-    acquired: list[bool] = []
-
-    def wait() -> None:
-        gate.acquire()
-        acquired.append(True)
-
-    try:
-        await anyio.to_thread.run_sync(wait)
-    except BaseException:
-        if acquired:
-            gate.release(committed=False)
-        raise
-
-
-def _turn(request: Request) -> anyio.Lock:
-    """Requests of this process that found the database busy wait here, in turn."""
-    turn: anyio.Lock | None = getattr(request.app.state, "touch_turn", None)
-    if turn is None:
-        turn = request.app.state.touch_turn = anyio.Lock()
-    return turn
 
 
 async def json_body(request: Request) -> Any:
