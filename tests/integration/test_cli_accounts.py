@@ -136,6 +136,7 @@ def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
         "ringback.cli.serve:worker_app", True, 3,
     )  # fmt: skip
     assert "RINGBACK_DATABASE_URL" not in os.environ  # restored once uvicorn returns
+    assert seen["web"].state.group_commit is False  # processes take turns: commit each
     with TestClient(seen["web"]) as client:
         headers = {"Authorization": f"Bearer {token.strip()}"}
         assert client.get("/api/v1/contacts", headers=headers).status_code == 200

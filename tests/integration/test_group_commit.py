@@ -125,6 +125,19 @@ def test_no_request_is_answered_before_the_commit(engine: Engine, database: Path
     assert stored(database) == [7]
 
 
+def test_a_member_may_commit_its_group_at_once(engine: Engine, database: Path) -> None:
+    async def main() -> list[int]:
+        groups = groups_on(engine, database)
+        member = groups.join()
+        insert(member, 5)
+        member.commit_now()  # as each request does with several server processes
+        seen = stored(database)
+        await member.committed()
+        return seen
+
+    assert run(main()) == [5]
+
+
 def test_a_writer_on_the_loop_commits_the_open_group_instead_of_waiting_for_itself(
     engine: Engine, database: Path, commits: list[int]
 ) -> None:

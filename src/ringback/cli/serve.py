@@ -52,7 +52,8 @@ def serve(
         DEFAULT_WORKERS,
         "--workers",
         min=1,
-        help="Server processes; more serve more requests at once on several cores.",
+        help="Server processes; more serve more requests at once on several cores "
+        "(on SQLite, where processes take turns at the database, one is usually fastest).",
     ),
     access_log: bool = typer.Option(
         False,
@@ -109,6 +110,10 @@ def worker_app() -> Any:
     from ringback.web.app import create_app
 
     web = create_app(App(Settings()))
+    # Several processes on one SQLite file take turns at its write lock; a process
+    # holding it for a whole turn of its event loop (a group commit) would leave
+    # the others idle meanwhile, so each request commits on its own here.
+    web.state.group_commit = False
     settle_heap()
     return web
 

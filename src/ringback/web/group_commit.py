@@ -35,6 +35,7 @@ from ringback.adapters.db.uow import SavepointUnitOfWork, SqlUnitOfWork
 class _Group:
     transaction: SqlUnitOfWork
     committed: asyncio.Future[BaseException | None]
+    opening: asyncio.Future[None] | None = None  # the wait for the gate it came from
 
 
 @dataclass
@@ -43,6 +44,11 @@ class Member:
 
     uow_factory: Callable[[], SqlUnitOfWork]
     _group: _Group
+    _commit: Callable[[_Group], None]
+
+    def commit_now(self) -> None:
+        """Commit the group at once, with whatever its members did so far."""
+        self._commit(self._group)
 
     async def committed(self) -> None:
         """Wait for the group's commit; raise what made it fail."""
@@ -65,7 +71,7 @@ class GroupCommit:
         self._gate = gate
         self._group: _Group | None = None
         self._opening: asyncio.Future[None] | None = None
-        self._waiting = 0  # requests waiting for an opening to end
+        self._waiting: dict[asyncio.Future[None], int] = {}  # requests per opening
 
     async def join_when_free(self) -> Member:
         """`join`, waiting first when another writer holds the gate (nothing done yet).
@@ -79,13 +85,16 @@ class GroupCommit:
                     return self.join()
             except GateBusy:
                 pass
-            if self._opening is None:
-                self._opening = asyncio.ensure_future(self._open_when_free())
-            self._waiting += 1
+            opening = self._opening
+            if opening is None:
+                opening = self._opening = asyncio.ensure_future(self._open_when_free())
+            self._waiting[opening] = self._waiting.get(opening, 0) + 1
             try:
-                await asyncio.shield(self._opening)
+                await asyncio.shield(opening)
             finally:
-                self._waiting -= 1
+                self._waiting[opening] -= 1
+                if not self._waiting[opening]:
+                    del self._waiting[opening]
 
     def join(self) -> Member:
         """A place in the open group, opening one if none is.
@@ -95,17 +104,17 @@ class GroupCommit:
         """
         group = self._group or self._open()
         connection = group.transaction.connection
-        return Member(lambda: SavepointUnitOfWork(connection), group)
+        return Member(lambda: SavepointUnitOfWork(connection), group, self._commit)
 
     async def _open_when_free(self) -> None:
         try:
             await _wait_for(self._gate)
             with holding(self._gate):
-                self._open()
+                self._open(self._opening)
         finally:
             self._opening = None
 
-    def _open(self) -> _Group:
+    def _open(self, opening: asyncio.Future[None] | None = None) -> _Group:
         transaction = self._open_unit()
         transaction.__enter__()
         try:
@@ -114,15 +123,16 @@ class GroupCommit:
             transaction.__exit__(None, None, None)
             raise
         loop = asyncio.get_running_loop()
-        group = self._group = _Group(transaction, loop.create_future())
+        group = self._group = _Group(transaction, loop.create_future(), opening)
         self._gate.hold_open(lambda: self._commit(group))
         loop.call_soon(self._commit_when_joined, group)
         return group
 
     def _commit_when_joined(self, group: _Group) -> None:
-        """Commit, once the requests that waited for the group's opening have joined
-        it (they wake a turn or two after it opened)."""
-        if self._waiting and not group.committed.done():
+        """Commit, once the requests that waited for the gate before the group opened
+        have joined it (they wake a turn or two after it opened)."""
+        waiting = group.opening is not None and group.opening in self._waiting
+        if waiting and not group.committed.done():
             asyncio.get_running_loop().call_soon(self._commit_when_joined, group)
             return
         self._commit(group)

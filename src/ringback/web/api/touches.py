@@ -110,6 +110,8 @@ async def _on_the_loop(
     """
     member = await _group_commit(request, app, database).join_when_free()
     response = job(member.uow_factory)
+    if not getattr(request.app.state, "group_commit", True):
+        member.commit_now()  # one of several server processes: see cli/serve.py
     await member.committed()  # answered only once its touches are committed
     return response
 
