@@ -32,7 +32,9 @@ from ringback.adapters.db import migrate
 from ringback.adapters.db.engine import make_engine
 from ringback.adapters.db.uow import sql_uow_factory
 from ringback.adapters.documents.csv_io import detect_mapping, open_csv, read_csv_blocks
+from ringback.domain.phone import use_fast_parser
 from ringback.services.importing import ImportReport, import_contact_blocks
+from ringback.settings import Settings
 
 PHONE_COLUMNS = ("Mobile", "Work phone")
 TARGET_RATIO = 0.7
@@ -112,6 +114,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="keep/reuse the generated CSV here")
     parser.add_argument("--workers", type=int, help="validating processes (default: auto)")
     args = parser.parse_args()
+    # As `ringback import` runs: RINGBACK_PHONE_PARSER=phonenumbers turns the port off.
+    use_fast_parser(Settings().phone_parser == "auto")
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         data = args.data or scratch

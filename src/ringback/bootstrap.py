@@ -25,7 +25,7 @@ from ringback.adapters.telephony.twilio.rest import TwilioCalls
 from ringback.domain.access import LoginPolicy
 from ringback.domain.correspondence import split_lines
 from ringback.domain.errors import InvalidField, RingbackError
-from ringback.domain.phone import format_international, parse_phone
+from ringback.domain.phone import format_international, parse_phone, use_fast_parser
 from ringback.domain.scripts import DEFAULT_FLAGGED_PHRASES, parse_phrases
 from ringback.domain.sender import Sender
 from ringback.services.outbox import MailSetup
@@ -40,6 +40,9 @@ class DatabaseNotReady(RingbackError):
 @dataclass
 class App:
     settings: Settings = field(default_factory=Settings)
+
+    def __post_init__(self) -> None:
+        use_fast_parser(self.settings.phone_parser == "auto")
 
     @property
     def database_url(self) -> str:

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default="US",
         description="Country (ISO 3166 alpha-2) assumed for numbers written without +code.",
     )
+    phone_parser: Literal["auto", "phonenumbers"] = Field(
+        default="auto",
+        description="auto: parse numbers with rphonenumbers when installed (validated by "
+        "phonenumbers); phonenumbers: with phonenumbers alone (slower, same results).",
+    )
     user: str = Field(
         default_factory=_default_user,
         description="Name of the user logging touches from this terminal.",

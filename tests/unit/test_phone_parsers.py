@@ -9,11 +9,16 @@ from typing import Any
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from pydantic import ValidationError
 
+from ringback.bootstrap import App
 from ringback.domain import phone as phone_module
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Phone, PhoneType
-from ringback.domain.phone import _fast_parse, _fast_parser, _reference_parse, parse_phone
+from ringback.domain.phone import _fast_parse, _reference_parse, parse_phone, use_fast_parser
+from ringback.services.import_validation import ContactValidation
+from ringback.services.importing import row_blocks
+from ringback.settings import Settings
 
 rphonenumbers = pytest.importorskip("rphonenumbers")
 
@@ -73,9 +78,19 @@ def test_a_number_the_fast_parser_refuses_is_decided_by_phonenumbers(
 
 def test_the_fast_parser_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RINGBACK_PHONE_PARSER", "phonenumbers")
-    assert _fast_parser() is None
-    monkeypatch.delenv("RINGBACK_PHONE_PARSER")
-    assert _fast_parser() is rphonenumbers
+    try:
+        App(Settings())  # the setting is applied where the app is put together
+        assert phone_module._FAST is None
+        monkeypatch.delenv("RINGBACK_PHONE_PARSER")
+        App(Settings())
+        assert phone_module._FAST is rphonenumbers
+    finally:
+        use_fast_parser(True)
+
+
+def test_the_parser_setting_names_its_choices() -> None:
+    with pytest.raises(ValidationError, match="phone_parser"):
+        Settings(phone_parser="fastest")  # type: ignore[arg-type]
 
 
 class _RefusesEverything(ModuleType):
@@ -86,3 +101,16 @@ class _RefusesEverything(ModuleType):
 
     def parse(self, *_args: Any) -> Any:
         raise ValueError("refused")
+
+
+def test_import_workers_parse_as_the_importing_process_chose() -> None:
+    """A worker process gets the choice with its task, not from the environment."""
+    rows = [{"full_name": "Ana Lima", "phone": "+1 212 555 0142"}]
+    try:
+        checked = ContactValidation("US", None, fast_phones=False).check(next(row_blocks(rows)))
+        assert phone_module._FAST is None
+        assert len(checked.valid) == 1
+        ContactValidation("US", None).check(next(row_blocks(rows)))
+        assert phone_module._FAST is rphonenumbers
+    finally:
+        use_fast_parser(True)

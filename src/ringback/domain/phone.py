@@ -7,14 +7,13 @@ Parsing goes first through `rphonenumbers`, the same library's Rust port (it
 parses about ten times faster, and a bulk import is bounded by parsing), when it is
 installed; validation is always `phonenumbers`' own, and whatever the fast path
 refuses is parsed again by `phonenumbers`, whose metadata may be newer, so the
-outcome is the one `phonenumbers` alone would give. Set
-RINGBACK_PHONE_PARSER=phonenumbers to use `phonenumbers` alone.
+outcome is the one `phonenumbers` alone would give. `use_fast_parser(False)` (the
+`phone_parser` setting) leaves `phonenumbers` alone.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from functools import lru_cache
 from types import ModuleType
 
@@ -55,21 +54,29 @@ def canonical_zone(name: str) -> str:
     return _LEGACY_ZONES.get(name, name)
 
 
-def _fast_parser() -> ModuleType | None:
-    if os.environ.get("RINGBACK_PHONE_PARSER", "").strip().casefold() == "phonenumbers":
-        return None
+def _load_fast_parser() -> ModuleType | None:
     try:
         return importlib.import_module("rphonenumbers")
     except ImportError:
         return None
 
 
-_FAST = _fast_parser()
+_FAST_PARSER = _load_fast_parser()
+_FAST = _FAST_PARSER  # the one parse_phone uses; None: phonenumbers alone
 
 
-def phone_parser() -> str:
-    """The library that parses numbers first: "rphonenumbers" or "phonenumbers"."""
-    return "phonenumbers" if _FAST is None else "rphonenumbers"
+def use_fast_parser(enabled: bool) -> None:
+    """Parse with the Rust port when installed (True), or with `phonenumbers` alone.
+
+    A process-wide choice, made once from the settings (bootstrap.App) and handed to
+    import workers with their task (services/import_validation.py).
+    """
+    global _FAST
+    _FAST = _FAST_PARSER if enabled else None
+
+
+def fast_parser_in_use() -> bool:
+    return _FAST is not None
 
 
 def parse_phone(

@@ -22,6 +22,7 @@ from ringback.domain.contact_input import (
 )
 from ringback.domain.errors import InvalidField, unknown_cadence
 from ringback.domain.model import Channel, Contact, Phone, PhoneType
+from ringback.domain.phone import use_fast_parser
 from ringback.domain.value_input import format_windows, parse_windows
 
 Values = Mapping[str, str | None]
@@ -80,8 +81,10 @@ class ContactValidation:
     mapping: Mapping[str, str] | None
     encoder: Encoder | None = None
     cadences: frozenset[str] | None = None  # the keys a row may name; None: any
+    fast_phones: bool = True  # the importing process's parser choice, for workers
 
     def check(self, block: RowBlock) -> Checked:
+        use_fast_parser(self.fast_phones)
         if self.encoder is not None:
             # From the row's values straight to its table rows: no Contact in between.
             (rows, blank), rejects, parts = self._validated(block, self._parts_builder())

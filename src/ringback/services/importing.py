@@ -23,6 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import FollowUpState, Status
+from ringback.domain.phone import fast_parser_in_use
 from ringback.services.contacts import UowFactory, known_cadence_keys
 from ringback.services.import_validation import (
     ContactValidation,
@@ -169,7 +170,11 @@ def _import_contact_blocks(
     report = ImportReport(dry_run=dry_run)
     writer = _BatchWriter.open(uow_factory, now, dry_run, report)
     validation = ContactValidation(
-        default_region, dict(mapping) if mapping else None, writer.encoder, writer.cadences
+        default_region,
+        dict(mapping) if mapping else None,
+        writer.encoder,
+        writer.cadences,
+        fast_parser_in_use(),
     )
     column_of = {field: column for column, field in (mapping or {}).items()}
     sink = rejects or NoRejects()
