@@ -10,8 +10,7 @@ sends a bearer token (what dialers and CRMs do):
 
 - the app's exception handlers turn the errors it raises into answers, as
   Starlette's exception middleware would (the same JSON, status and headers);
-- the security headers (`security_headers`) go on every answer, as SecurityHeaders
-  puts them.
+- the security headers go on every answer (SecurityHeaders, around the answer).
 
 An error no handler takes propagates to the server, which answers 500 and logs it,
 as the app's outermost middleware would. A request with a bearer token makes no
@@ -26,9 +25,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ringback.web.security_headers import security_headers
+from ringback.web.security_headers import SecurityHeaders
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -61,13 +60,7 @@ class DirectRoutes:
             if handler is None:
                 raise
             response = await handler(request, error)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                security_headers(message, scope)
-            await send(message)
-
-        await response(scope, receive, send_with_headers)
+        await SecurityHeaders(response)(scope, receive, send)
 
     def _handler_for(self, error: Exception) -> Handler | None:
         """The handler the app registered for the error's class or its nearest base."""

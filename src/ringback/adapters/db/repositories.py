@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
+from typing import TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -78,27 +79,22 @@ _IDS_BY_PHONE = (
     .order_by(contact_phones.c.contact_id)
 )
 _STATE = select(followup_state).where(followup_state.c.contact_id == bindparam("contact_id"))
-_SAVE_STATE = sqlite.insert(followup_state)
-_SAVE_STATE = _SAVE_STATE.on_conflict_do_update(
-    index_elements=["contact_id"],
-    set_={
-        c.name: _SAVE_STATE.excluded[c.name]
-        for c in followup_state.columns
-        if c.name != "contact_id"
-    },
-)
+_Upsert = TypeVar("_Upsert", sqlite.Insert, postgresql.Insert)
+
+
+def _state_upsert(statement: _Upsert) -> _Upsert:
+    """INSERT of a state that updates every other column when its contact has one."""
+    columns = (c.name for c in followup_state.columns if c.name != "contact_id")
+    return statement.on_conflict_do_update(
+        index_elements=["contact_id"], set_={name: statement.excluded[name] for name in columns}
+    )
+
+
+_SAVE_STATE = _state_upsert(sqlite.insert(followup_state))
 # PostgreSQL: one state or touch is one plain statement (psycopg prepares it once a
 # connection has run it a few times), not the COPY through a staging table that the
 # bulk writers use: for a single row that costs several round trips and a TRUNCATE.
-_PG_SAVE_STATE = postgresql.insert(followup_state)
-_PG_SAVE_STATE = _PG_SAVE_STATE.on_conflict_do_update(
-    index_elements=["contact_id"],
-    set_={
-        c.name: _PG_SAVE_STATE.excluded[c.name]
-        for c in followup_state.columns
-        if c.name != "contact_id"
-    },
-)
+_PG_SAVE_STATE = _state_upsert(postgresql.insert(followup_state))
 _PG_ADD_TOUCH = touches.insert().returning(touches.c.id)
 _TOUCH_BY_EXTERNAL_ID = select(touches).where(touches.c.external_id == bindparam("external_id"))
 _ADD_TOUCH = touches.insert()

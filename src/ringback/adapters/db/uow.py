@@ -214,8 +214,8 @@ class SavepointUnitOfWork(SqlUnitOfWork):
 
     def rollback(self) -> None:
         self._open = False
-        driver = self._driver()
-        if driver.in_transaction:  # SQLite may have rolled everything back itself
+        if self.in_transaction():  # SQLite may have rolled everything back itself
+            driver = self._driver()
             driver.execute(f"ROLLBACK TO {self._NAME}")
             driver.execute(f"RELEASE {self._NAME}")
 
