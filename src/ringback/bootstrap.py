@@ -116,9 +116,9 @@ class App:
             return configured.get_secret_value()
         return load_or_create_secret(self.settings.data_dir / "session_secret")
 
-    def sender(self) -> Sender:
+    def sender(self, signer: str | None = None) -> Sender:
         """The user as messages introduce and sign them (R7, R9): the sender_* settings,
-        the name falling back to `user`.
+        the name falling back to `signer` (the signed-in user, in the app), then `user`.
 
         InvalidField("sender_phone") when the number is not a phone number.
         """
@@ -127,18 +127,19 @@ class App:
         region = settings.default_region
         number = parse_phone(phone, region, field="sender_phone") if phone else None
         return Sender(
-            name=settings.sender_name or settings.user,
+            name=settings.sender_name or signer or settings.user,
             email=settings.sender_email,
             phone=format_international(number.e164) if number else None,
             address=split_lines(settings.sender_address),
             company=settings.sender_company,
         )
 
-    def mail_setup(self) -> MailSetup:
-        """The From address, public URL and link key that composing mail needs (issue 6)."""
+    def mail_setup(self, signer: str | None = None) -> MailSetup:
+        """The From address, public URL and link key that composing mail needs (issue 6);
+        the From name as `sender(signer)` signs."""
         settings = self.settings
         address = settings.mail_from or settings.sender_email
-        name = settings.sender_name or settings.user
+        name = settings.sender_name or signer or settings.user
         sender = Address(address, name) if address else None
         return MailSetup(sender, settings.public_base_url, self.session_secret())
 

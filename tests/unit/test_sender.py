@@ -44,6 +44,16 @@ def test_without_a_sender_name_the_user_signs() -> None:
     assert app_with().sender().name == "jdoe"
 
 
+def test_without_a_sender_name_the_signed_in_user_signs_and_sends() -> None:
+    app = app_with(mail_from="team@example.com")
+
+    assert app.sender("rita").name == "rita"
+    assert app.mail_setup("rita").from_address().name == "rita"
+    named = app_with(sender_name="Jamie Doe", mail_from="team@example.com")
+    assert named.sender("rita").name == "Jamie Doe"
+    assert named.mail_setup("rita").from_address().name == "Jamie Doe"
+
+
 def test_a_sender_phone_that_is_no_number_is_refused_naming_the_setting() -> None:
     with pytest.raises(InvalidField, match="sender_phone"):
         app_with(sender_phone="call me").sender()

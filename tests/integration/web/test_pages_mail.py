@@ -74,3 +74,22 @@ def test_the_calendar_page_shows_the_feed_and_rotates_it(pages: Pages) -> None:
 
     after = pages.get("olivia", "/settings/calendar").text
     assert "https://ringback.example.com/calendar/" in after and after != before
+
+
+def messages(pages: Pages) -> list[str]:
+    with pages.team.app.uow_factory()() as uow:
+        return [job.message for job in uow.outbox.recent()]
+
+
+def test_without_a_sender_name_the_signed_in_user_signs_and_sends(pages: Pages) -> None:
+    configure(pages.team)
+    pages.team.app.settings.sender_name = None
+    contact_id = contact(pages)
+    panel = pages.get("olivia", f"/contacts/{contact_id}/script?step=email_first").text
+    assert "olivia" in panel
+
+    pages.post("olivia", f"/contacts/{contact_id}/email")
+
+    [message] = messages(pages)
+    assert "From: olivia <olivia@brightside.example>" in message
+    assert "I'm olivia from Brightside" in message and "Thank you,\r\nolivia\r\n" in message

@@ -138,7 +138,7 @@ def send_new_invite(
 ) -> OutboxJob | None:
     """The invite of a booked, moved or cancelled appointment, when mail is set up."""
     enabled = app.settings.invite_on_booking
-    setup = app.mail_setup()
+    setup = app.mail_setup(actor.name)
     return calendar.invite_on_change(uow_factory, setup, actor, booked, now, enabled=enabled)
 
 
@@ -148,7 +148,7 @@ def send_invites_for(
     """The invites of the appointments these touches booked as their next step (R3)."""
     if not any(entry.appointment for entry in logged):  # the usual case: nothing to read
         return []
-    enabled, setup = app.settings.invite_on_booking, app.mail_setup()
+    enabled, setup = app.settings.invite_on_booking, app.mail_setup(actor.name)
     jobs = [
         calendar.invite_for_logged(uow_factory, setup, actor, entry, now, enabled=enabled)
         for entry in logged

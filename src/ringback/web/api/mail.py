@@ -57,9 +57,9 @@ def queue_email(
     directory.get_contact(uow_factory, actor, contact_id)  # 404 unless visible
     job = outbox.queue_email(
         uow_factory,
-        app.mail_setup(),
+        app.mail_setup(actor.name),
         contact_id,
-        app.sender(),
+        app.sender(actor.name),
         now,
         step=parse_step(body.step) if body.step else None,
         template=body.template,
@@ -75,5 +75,5 @@ def queue_invite(
     appointment_id: PathId, actor: ApiActor, app: AppDep, uow_factory: UowFactoryDep, now: Now
 ) -> JSONResponse:
     """Email the appointment's invite (REQUEST, SEQUENCE per change) or its CANCEL (R3)."""
-    job = calendar.queue_invite(uow_factory, app.mail_setup(), actor, appointment_id, now)
+    job = calendar.queue_invite(uow_factory, app.mail_setup(actor.name), actor, appointment_id, now)
     return JSONResponse(outbox_public(job), status_code=201)

@@ -30,7 +30,6 @@ from ringback.services.worklist import planned_for
 from ringback.web.api.common import PathId
 from ringback.web.deps import AppDep, Now, PageUser, TeamSettingsDep, UowFactoryDep
 from ringback.web.pages.common import day_of
-from ringback.web.pages.scripts import page_sender
 from ringback.web.templating import render
 
 router = APIRouter()
@@ -81,7 +80,7 @@ def todays_letters(
     start, end = day_of(now, zone_name)
     day = now.astimezone(zone(zone_name)).date()
     try:
-        sender = check_sender(page_sender(app, user))
+        sender = check_sender(app.sender(user.name))
     except InvalidField as refused:
         return _refused(request, user, refused, None)
     batch = letters_due(
@@ -111,7 +110,7 @@ def _one_letter(
     contact, _ = directory.get_contact(uow_factory, user.actor, contact_id)  # 404 if unseen
     day = now.astimezone(zone(app.settings.user_timezone)).date()
     try:
-        sender = check_sender(page_sender(app, user))
+        sender = check_sender(app.sender(user.name))
         letter = letter_for(uow_factory, contact_id, sender, day, _paper(app), body=body)
     except (InvalidField, RuleRefusal) as refused:
         return _refused(request, user, refused, contact)

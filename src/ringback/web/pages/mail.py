@@ -32,9 +32,9 @@ def queue_email(
     try:
         job = outbox.queue_email(
             uow_factory,
-            app.mail_setup(),
+            app.mail_setup(user.name),
             contact_id,
-            app.sender(),
+            app.sender(user.name),
             now,
             user_name=user.name,
             audience=app.settings.audience,
@@ -58,7 +58,9 @@ def queue_invite(
 ) -> Response:
     contact_id = get_appointment(uow_factory, user.actor, appointment_id).contact.id
     try:
-        job = calendar.queue_invite(uow_factory, app.mail_setup(), user.actor, appointment_id, now)
+        job = calendar.queue_invite(
+            uow_factory, app.mail_setup(user.name), user.actor, appointment_id, now
+        )
     except (InvalidField, RuleRefusal) as refused:
         flash(request, f"No invite queued: {refused}", "error")
     else:

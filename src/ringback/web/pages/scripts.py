@@ -11,7 +11,6 @@ finding marks the step NOT ready (R7 call-back without a reason, R19 empty field
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -19,11 +18,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ringback.adapters.documents.invites import slot_invite
-from ringback.bootstrap import App
-from ringback.domain.access import User
 from ringback.domain.errors import InvalidField, NotFound
 from ringback.domain.scripts import StepKind, parse_step
-from ringback.domain.sender import Sender
 from ringback.domain.slots import DEFAULT_DURATION, ProposedSlot
 from ringback.services import directory
 from ringback.services.scripts import ContactScript, script_for
@@ -43,12 +39,6 @@ STEP_CHOICES = (
     StepKind.LETTER,
 )
 ICS_INSTANT = "%Y%m%dT%H%MZ"
-
-
-def page_sender(app: App, user: User) -> Sender:
-    """The sender_* settings; without a sender name, the signed-in user signs."""
-    sender = app.sender()
-    return sender if app.settings.sender_name else replace(sender, name=user.name)
 
 
 @router.get("/contacts/{contact_id}/script", response_class=HTMLResponse)
@@ -72,7 +62,7 @@ def script_panel(
             contact_id,
             parse_step(step) if step else None,
             now,
-            page_sender(app, user),
+            app.sender(user.name),
             calendar_user=user.name,
             audience=app.settings.audience,
             phrases=app.flagged_phrases(),
@@ -111,6 +101,6 @@ def proposed_invite(
     except ValueError:
         raise InvalidField("start", f"{start!r} is not a time such as 20261125T1500Z") from None
     slot = ProposedSlot(begins, begins + timedelta(minutes=minutes), contact.timezone)
-    invite = slot_invite(contact, page_sender(app, user), slot, now, of=2)
+    invite = slot_invite(contact, app.sender(user.name), slot, now, of=2)
     headers = {"Content-Disposition": f'attachment; filename="{invite.filename}"'}
     return Response(invite.data, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -45,7 +45,6 @@ from ringback.services.templates import (
 from ringback.web.deps import AppDep, Now, PageUser, UowFactoryDep
 from ringback.web.flash import flash
 from ringback.web.pages.common import see_other
-from ringback.web.pages.scripts import page_sender
 from ringback.web.templating import render
 
 router = APIRouter()
@@ -162,7 +161,7 @@ def _lint(
     directory.get_contact(uow_factory, user.actor, contact_id)
     try:
         template = template_from_text(text, audience)
-        sender = page_sender(app, user)
+        sender = app.sender(user.name)
     except InvalidField as refused:
         return _finding_script(refused, audience)
     found = preview_template(
