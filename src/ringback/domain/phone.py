@@ -21,7 +21,6 @@ import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberType
 from phonenumbers.phonenumberutil import (
     COUNTRY_CODE_TO_REGION_CODE,
-    _number_type_helper,
     is_number_type_geographical,
     national_significant_number,
 )
@@ -30,6 +29,7 @@ from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from ringback.domain.errors import InvalidField
 from ringback.domain.model import Phone, PhoneType
+from ringback.domain.phone_types import table_for
 
 # tzdata keeps these legacy names as links; show the current ones (ARCHITECTURE.md).
 _LEGACY_ZONES = {
@@ -165,7 +165,7 @@ def _region_and_type(number: PhoneNumber, national_number: str) -> tuple[str | N
             if re_compile(metadata.leading_digits).match(national_number):
                 return region, _number_type(number, national_number, region)
             continue
-        number_type = _number_type_helper(national_number, metadata)
+        number_type = table_for(metadata).number_type(national_number)
         if number_type != PhoneNumberType.UNKNOWN:
             return region, number_type
     return None, PhoneNumberType.UNKNOWN
@@ -182,19 +182,16 @@ def _number_type(number: PhoneNumber, national_number: str, region: str | None) 
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code, region)
     if metadata is None:
         return PhoneNumberType.UNKNOWN
-    return _number_type_helper(national_number, metadata)
+    return table_for(metadata).number_type(national_number)
 
 
 def _zones_for_digits(head: str) -> tuple[str, ...]:
-    """Zones for the longest prefix of `head` (country code + national digits) in the data.
-
-    Not cached by `head`: nearly every number of an import has its own; the few
-    thousand zone lists the prefixes lead to are (`_clean`).
-    """
+    """Zones for the longest prefix of `head` (country code + national digits) in the data."""
+    zones_by_prefix = _zones_by_prefix()
     for length in range(len(head), 0, -1):
-        zones = TIMEZONE_DATA.get(head[:length])
+        zones = zones_by_prefix.get(head[:length])
         if zones is not None:
-            return _clean(zones)
+            return zones
     return ()
 
 
@@ -203,9 +200,19 @@ def _zones_for_country_code(country_code: int) -> tuple[str, ...]:
     return _zones_for_digits(str(country_code))
 
 
-@lru_cache(maxsize=4096)
-def _clean(zones: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE))
+@lru_cache(maxsize=1)
+def _zones_by_prefix() -> dict[str, tuple[str, ...]]:
+    """libphonenumber's prefix → zones data with current zone names and without its
+    unknown zone, made once (a few thousand prefixes) rather than once per number."""
+    cleaned: dict[tuple[str, ...], tuple[str, ...]] = {}
+    found = {}
+    for prefix, zones in TIMEZONE_DATA.items():
+        if zones not in cleaned:
+            cleaned[zones] = tuple(
+                dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE)
+            )
+        found[prefix] = cleaned[zones]
+    return found
 
 
 def lookup_key(raw: str, default_region: str = "US") -> str | None:
