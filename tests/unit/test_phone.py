@@ -121,3 +121,17 @@ def test_region_and_type_are_libphonenumbers_own() -> None:
         expected = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
         national = phonenumbers.national_significant_number(number)
         assert _region_and_type(number, national) == expected, raw
+
+
+def test_zones_are_libphonenumbers_own_on_every_region_and_type_r5() -> None:
+    checked = 0
+    for raw, region in _sample_numbers():
+        try:
+            phone = parse_phone(raw, region)
+        except InvalidField:
+            continue
+        zones = pn_timezone.time_zones_for_number(phonenumbers.parse(raw, region))
+        expected = tuple(dict.fromkeys(canonical_zone(z) for z in zones if z != "Etc/Unknown"))
+        assert phone.timezones == expected, raw
+        checked += 1
+    assert checked > 2000

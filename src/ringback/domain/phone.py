@@ -187,8 +187,8 @@ def _number_type(number: PhoneNumber, national_number: str, region: str | None) 
 
 def _zones_for_digits(head: str) -> tuple[str, ...]:
     """Zones for the longest prefix of `head` (country code + national digits) in the data."""
-    zones_by_prefix = _zones_by_prefix()
-    for length in range(len(head), 0, -1):
+    zones_by_prefix, lengths_by_start = _zone_index()
+    for length in lengths_by_start.get(head[:3], _SHORT_PREFIXES):
         zones = zones_by_prefix.get(head[:length])
         if zones is not None:
             return zones
@@ -200,19 +200,30 @@ def _zones_for_country_code(country_code: int) -> tuple[str, ...]:
     return _zones_for_digits(str(country_code))
 
 
+_SHORT_PREFIXES = (2, 1)
+
+
 @lru_cache(maxsize=1)
-def _zones_by_prefix() -> dict[str, tuple[str, ...]]:
-    """libphonenumber's prefix → zones data with current zone names and without its
-    unknown zone, made once (a few thousand prefixes) rather than once per number."""
+def _zone_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
+    """libphonenumber's prefix → zones data, made once rather than once per number:
+    zone names current and its unknown zone left out; and for each start of three
+    digits, the lengths of the prefixes beginning with it, longest first, then the
+    shorter ones (so a lookup tries only lengths that exist)."""
     cleaned: dict[tuple[str, ...], tuple[str, ...]] = {}
-    found = {}
+    zones_by_prefix = {}
+    lengths: dict[str, set[int]] = {}
     for prefix, zones in TIMEZONE_DATA.items():
         if zones not in cleaned:
             cleaned[zones] = tuple(
                 dict.fromkeys(canonical_zone(z) for z in zones if z != _UNKNOWN_ZONE)
             )
-        found[prefix] = cleaned[zones]
-    return found
+        zones_by_prefix[prefix] = cleaned[zones]
+        if len(prefix) > max(_SHORT_PREFIXES):
+            lengths.setdefault(prefix[:3], set()).add(len(prefix))
+    lengths_by_start = {
+        start: (*sorted(found, reverse=True), *_SHORT_PREFIXES) for start, found in lengths.items()
+    }
+    return zones_by_prefix, lengths_by_start
 
 
 def lookup_key(raw: str, default_region: str = "US") -> str | None:
