@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+
+from ringback.adapters.db import repositories, timing_repository
 from ringback.adapters.db.uow import SqlUnitOfWork
 from ringback.domain.answer_rates import Cell, Tally, cell_of, fold, is_answered
 from ringback.domain.model import Channel, Contact, Direction, FollowUpState, Outcome, Touch
@@ -152,3 +158,85 @@ def test_r16_plan_uses_the_learned_model_once_calls_were_logged(uow_factory: Uow
     calls = [item for item in planned.items if item.action.channel is Channel.CALL]
     assert calls and all("% of calls answered" in item.action.reason for item in calls)
     assert plan_range(uow_factory, day, day + timedelta(days=1)) == planned  # seeded: stable
+
+
+def _log_call(
+    uow_factory: UowFactory, contact: Contact, hold: threading.Event | None, bulk: bool = False
+) -> None:
+    """Log one outbound call; with `hold`, keep the transaction open until it is set."""
+    assert contact.id is not None
+    call = Touch(contact.id, Channel.CALL, Outcome.NO_ANSWER, MONDAY)
+    with uow_factory() as uow:
+        if bulk:
+            uow.touches.add_many([call])
+        else:
+            uow.touches.add(call)
+        if hold is not None:
+            hold.wait(10)
+        uow.commit()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one call", "ids taken ahead"])
+def test_r16_a_call_committed_after_a_later_one_is_still_counted(
+    uow_factory: UowFactory, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL the slow transaction takes the lower id and commits last: a fold
+    # between the two commits must not step over it. (SQLite's writers take turns.)
+    # In bulk, ids are taken first (reserve_ids) and the rows written later.
+    contacts = add_contacts(uow_factory)
+    release = threading.Event()
+    if bulk:
+        monkeypatch.setattr(repositories, "insert_many", _held_in_slow_thread(release))
+    slow = threading.Thread(
+        target=_log_call, args=(uow_factory, contacts[0], release, bulk), name="slow"
+    )
+    slow.start()
+    time.sleep(0.2)  # the slow one has its id
+    fast = threading.Thread(target=_log_call, args=(uow_factory, contacts[1], None))
+    fast.start()
+    time.sleep(0.2)  # on PostgreSQL the fast one has committed
+    threading.Timer(0.3, release.set).start()
+
+    refresh_answer_counts(uow_factory)  # waits for the slow one on PostgreSQL
+    slow.join()
+    fast.join()
+    counts = refresh_answer_counts(uow_factory)
+
+    with uow_factory() as uow:
+        calls = [t for c in contacts if c.id is not None for t in uow.touches.for_contact(c.id)]
+    assert len(calls) == 2
+    assert counts == expected_counts(contacts, calls)
+    assert sum(tally.attempts for tally in counts.values()) == 2
+
+
+def _held_in_slow_thread(release: threading.Event) -> Callable[..., None]:
+    insert_many = repositories.insert_many
+
+    def held(*args: Any) -> None:
+        if threading.current_thread().name == "slow":
+            release.wait(10)
+        insert_many(*args)
+
+    return held
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite: writers take turns
+def test_r16_a_fold_that_cannot_wait_leaves_the_counts_for_later(
+    db_url: str, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timing_repository, "SETTLE_WAIT_S", 0.1)
+    contacts = add_contacts(uow_factory)
+    _log_call(uow_factory, contacts[1], None)
+    release = threading.Event()
+    slow = threading.Thread(target=_log_call, args=(uow_factory, contacts[0], release))
+    slow.start()
+    time.sleep(0.2)
+
+    waited = refresh_answer_counts(uow_factory)  # the slow writer outlasts the timeout
+    release.set()
+    slow.join()
+    counts = refresh_answer_counts(uow_factory)
+
+    assert waited == {}
+    assert sum(tally.attempts for tally in counts.values()) == 2

@@ -386,11 +386,14 @@ class FakeTiming:
     def counts(self) -> dict[Cell, Tally]:
         return dict(self.store.answer_counts)
 
-    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
+    def settled_touch_id(self) -> int | None:
+        return max((t.id or 0 for t in self.store.touches), default=0)
+
+    def calls_after(self, touch_id: int, limit: int, up_to: int) -> list[CallRecord]:
         found = []
         for t in sorted(self._calls(), key=lambda t: t.id or 0):
             contact = self.store.contacts.get(t.contact_id)
-            if (t.id or 0) > touch_id and contact is not None:
+            if touch_id < (t.id or 0) <= up_to and contact is not None:
                 found.append(
                     CallRecord(t.id or 0, t.outcome.value, t.at, contact.timezone, contact.segment)
                 )

@@ -168,8 +168,13 @@ class TimingRepository(Protocol):
 
     def counts(self) -> dict[Cell, Tally]: ...
 
-    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
-        """Outbound calls with an id above `touch_id`, by id, at most `limit`."""
+    def settled_touch_id(self) -> int | None:
+        """The highest touch id below which no touch can still appear, for moving
+        the watermark up to it; None when that cannot be told now (try later)."""
+
+    def calls_after(self, touch_id: int, limit: int, up_to: int) -> list[CallRecord]:
+        """Outbound calls with an id above `touch_id` and at most `up_to`, by id,
+        at most `limit` of them."""
 
     def advance(self, seen: int, to: int, delta: Mapping[Cell, Tally]) -> bool:
         """Add `delta` to the counts and move the watermark from `seen` to `to`;

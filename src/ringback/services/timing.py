@@ -40,16 +40,24 @@ def refresh_answer_counts(
     uow_factory: UowFactory, batch: int = FOLD_BATCH, most: int | None = None
 ) -> dict[Cell, Tally]:
     """Fold the calls logged since the watermark into the counts, oldest first and at
-    most `most` of them (None: all); return the counts."""
+    most `most` of them (None: all); return the counts.
+
+    Only calls up to the settled touch id are folded: a touch still being written
+    with a lower id is folded next time, not stepped over (timing_repository.py).
+    """
+    with uow_factory() as uow:  # its own transaction: on PostgreSQL it may wait a moment
+        settled = uow.timing.settled_touch_id()
     folded = 0
     while True:
         with uow_factory() as uow:
             seen = uow.timing.watermark()
             size = batch if most is None else min(batch, most - folded)
-            calls = uow.timing.calls_after(seen, size) if size > 0 else []
-            if not calls:
+            if settled is None or settled <= seen or size <= 0:
                 return uow.timing.counts()
-            if uow.timing.advance(seen, calls[-1].touch_id, fold({}, observations(calls))):
+            calls = uow.timing.calls_after(seen, size, settled)
+            # No call among them: the watermark still moves up to what is settled.
+            to = calls[-1].touch_id if len(calls) == size else settled
+            if uow.timing.advance(seen, to, fold({}, observations(calls))):
                 uow.commit()
                 folded += len(calls)
 

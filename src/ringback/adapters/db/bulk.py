@@ -20,7 +20,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Connection, MetaData, Table, func, select
+from sqlalchemy import JSON, Boolean, Column, Connection, MetaData, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -37,6 +37,8 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[in
     if count == 0:
         return []
     if connection.dialect.name == "postgresql":
+        # The lock an INSERT takes, taken before the ids (timing_repository.py).
+        connection.execute(text(f"LOCK TABLE {table.name} IN ROW EXCLUSIVE MODE"))
         sequence = func.pg_get_serial_sequence(table.name, "id")
         query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
         return sorted(connection.execute(query).scalars())

@@ -3,14 +3,27 @@
 `answer_counts` holds answers and attempts per segment × contact-local weekday ×
 hour; `answer_watermark` the id of the last touch folded in. A fold moves the
 watermark with a compare-and-set, so two plans folding at once count each call once.
+
+A watermark over ids is only sound if no touch can still appear below it. SQLite's
+writers take turns, so ids appear in order. On PostgreSQL a transaction may take
+id 100, and commit after another took 101 and committed: a fold in between would
+step over 100 for good. So folds stop at `settled_touch_id()`: on PostgreSQL, the
+highest id committed, once every transaction that was writing touches when it was
+read has ended (as CREATE INDEX CONCURRENTLY waits for older transactions). Ids are
+taken in order, so every lower id was taken before, by a transaction holding the
+lock an INSERT takes on touches from before the id until it ends (bulk.reserve_ids
+takes it first): those transactions are the lock's holders. Nothing is locked or
+queued, so writers never wait on a fold. This assumes the id sequence caches one
+value at a time (PostgreSQL's default, and how the migrations create it).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 
 from ringback.adapters.db.repositories import chunks
 from ringback.adapters.db.tables import answer_counts, answer_watermark, contacts, touches
@@ -22,6 +35,22 @@ _CALLS = (touches.c.channel == Channel.CALL.value) & (
     touches.c.direction == Direction.OUTBOUND.value
 )
 
+
+# How long a fold waits for the transactions writing touches (PostgreSQL) before it
+# gives up for now (the plan then uses the counts as they are), and how often it looks.
+SETTLE_WAIT_S = 2.0
+SETTLE_POLL_S = 0.01
+
+_HIGHEST_TOUCH_ID = select(func.coalesce(func.max(touches.c.id), 0))
+_TOUCH_WRITERS = text(
+    "SELECT virtualtransaction FROM pg_locks WHERE locktype = 'relation' "
+    "AND relation = 'touches'::regclass AND mode = 'RowExclusiveLock' AND granted "
+    "AND pid <> pg_backend_pid()"
+)
+_STILL_RUNNING = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'virtualxid' AND granted "
+    "AND virtualxid = ANY(:writers)"
+)
 
 # Per database (engine): the watermark the counts were read at, and the counts.
 _COUNTS: WeakKeyDictionary[Engine, tuple[int, dict[Cell, Tally]]] = WeakKeyDictionary()
@@ -68,7 +97,24 @@ class SqlTimingRepository:
         _COUNTS[self._connection.engine] = (mark, found)
         return found
 
-    def calls_after(self, touch_id: int, limit: int) -> list[CallRecord]:
+    def settled_touch_id(self) -> int | None:
+        """The highest touch id below which no touch can still appear (module
+        docstring); None when PostgreSQL's writers did not all end in time."""
+        connection = self._connection
+        highest = int(connection.execute(_HIGHEST_TOUCH_ID).scalar_one())
+        if connection.dialect.name != "postgresql":
+            return highest
+        # Every id up to `highest` was taken before it was read, by a transaction
+        # then holding the lock: wait until those that still do have ended.
+        writers = list(connection.execute(_TOUCH_WRITERS).scalars())
+        deadline = time.monotonic() + SETTLE_WAIT_S
+        while writers and connection.execute(_STILL_RUNNING, {"writers": writers}).scalar():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(SETTLE_POLL_S)
+        return highest
+
+    def calls_after(self, touch_id: int, limit: int, up_to: int) -> list[CallRecord]:
         query = (
             select(
                 touches.c.id,
@@ -78,7 +124,7 @@ class SqlTimingRepository:
                 contacts.c.segment,
             )
             .join(contacts, contacts.c.id == touches.c.contact_id)
-            .where(touches.c.id > touch_id, _CALLS)
+            .where(touches.c.id > touch_id, touches.c.id <= up_to, _CALLS)
             .order_by(touches.c.id)
             .limit(limit)
         )
