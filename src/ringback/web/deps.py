@@ -23,6 +23,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import FormData
 
 from ringback.bootstrap import App
 from ringback.domain.access import Actor, User
@@ -170,3 +171,13 @@ async def check_csrf(request: Request) -> None:
 
 
 CsrfChecked = Annotated[None, Depends(check_csrf)]
+
+
+async def get_form(request: Request) -> FormData:
+    """The submitted form, read on the event loop before a plain `def` route runs in
+    the thread pool: a route taking its fields by name needs no `async def`, so
+    its database work never holds up the loop (and the requests it serves)."""
+    return await request.form()
+
+
+SubmittedForm = Annotated[FormData, Depends(get_form)]

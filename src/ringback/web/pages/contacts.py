@@ -30,7 +30,14 @@ from ringback.services.scoring import current_model, score_contacts
 from ringback.services.touches import BatchRefused, log_touches
 from ringback.services.worklist import contact_file
 from ringback.web.api.common import ID_MAX, PathId
-from ringback.web.deps import AppDep, Now, PageUser, TeamSettingsDep, UowFactoryDep
+from ringback.web.deps import (
+    AppDep,
+    Now,
+    PageUser,
+    SubmittedForm,
+    TeamSettingsDep,
+    UowFactoryDep,
+)
 from ringback.web.flash import flash
 from ringback.web.pages.common import blank_to_none, day_of, see_other
 from ringback.web.templating import render
@@ -169,17 +176,17 @@ def edit_form(
 
 
 @router.post("/contacts/{contact_id}/edit", response_class=HTMLResponse)
-async def edit(
+def edit(
     request: Request,
     contact_id: PathId,
     user: PageUser,
     app: AppDep,
     uow_factory: UowFactoryDep,
     team: TeamSettingsDep,
+    form: SubmittedForm,
 ) -> Response:
     """Only the fields that changed are sent on: the contact is re-validated whole."""
     contact, _ = directory.get_contact(uow_factory, user.actor, contact_id)
-    form = await request.form()
     submitted = {name: str(form.get(name) or "") for name in EDIT_FIELDS}
     for flag in ("email_first", "personal"):
         submitted[flag] = "yes" if form.get(flag) else "no"
@@ -267,17 +274,17 @@ def _channel_of(contact: Contact) -> Channel:
 
 
 @router.post("/contacts/{contact_id}/windows")
-async def windows(
+def windows(
     request: Request,
     contact_id: PathId,
     user: PageUser,
     app: AppDep,
     uow_factory: UowFactoryDep,
     team: TeamSettingsDep,
+    form: SubmittedForm,
 ) -> Response:
     """Add a preferred window (days, from, to) or remove one by its position (R4)."""
     contact, _ = directory.get_contact(uow_factory, user.actor, contact_id)
-    form = await request.form()
     kept = list(contact.preferred_windows)
     remove = str(form.get("remove") or "")
     try:

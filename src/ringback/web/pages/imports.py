@@ -12,7 +12,14 @@ from ringback.domain.access import TEAM, User
 from ringback.domain.errors import InvalidField, NotFound
 from ringback.services.accounts import list_users
 from ringback.services.contacts import UowFactory
-from ringback.web.deps import AppDep, Now, PageUser, TeamSettingsDep, UowFactoryDep
+from ringback.web.deps import (
+    AppDep,
+    Now,
+    PageUser,
+    SubmittedForm,
+    TeamSettingsDep,
+    UowFactoryDep,
+)
 from ringback.web.imports import (
     ImportJob,
     ImportJobs,
@@ -98,7 +105,7 @@ def _owner_choices(uow_factory: UowFactory, user: User) -> list[tuple[str, str]]
 
 
 @router.post("/import/{job_id}", response_class=HTMLResponse)
-async def map_or_start(
+def map_or_start(
     request: Request,
     job_id: str,
     user: PageUser,
@@ -106,11 +113,11 @@ async def map_or_start(
     uow_factory: UowFactoryDep,
     team: TeamSettingsDep,
     now: Now,
+    form: SubmittedForm,
 ) -> Response:
     """Save the mapping and owner; `action=start` then starts the import."""
     jobs = jobs_of(request)
     job = jobs.get(user.actor, job_id)
-    form = await request.form()
     chosen = {
         column: str(form.get(f"map-{index}") or "")
         for index, column, _ in mapping_rows(job)

@@ -20,7 +20,14 @@ from ringback.domain.parsing import duration_text, hours_data, hours_text, parse
 from ringback.services.cadences import assign_segment, list_cadences, save_cadence
 from ringback.services.contacts import UowFactory
 from ringback.services.team_settings import TeamSettings, save_team_settings
-from ringback.web.deps import AppDep, Now, PageUser, TeamSettingsDep, UowFactoryDep
+from ringback.web.deps import (
+    AppDep,
+    Now,
+    PageUser,
+    SubmittedForm,
+    TeamSettingsDep,
+    UowFactoryDep,
+)
 from ringback.web.flash import flash
 from ringback.web.pages.common import see_other
 from ringback.web.templating import render
@@ -83,14 +90,14 @@ def _yaml(data: dict[str, object]) -> str:
 
 
 @router.post("/settings", response_class=HTMLResponse)
-async def save(
+def save(
     request: Request,
     user: PageUser,
     app: AppDep,
     uow_factory: UowFactoryDep,
     now: Now,
+    form: SubmittedForm,
 ) -> Response:
-    form = await request.form()
     values = {name: str(form.get(name) or "").strip() for name in _values(TeamSettings())}
     try:
         data = _policy_data(values)
