@@ -22,7 +22,7 @@ from ringback.adapters.email.message import Address
 from ringback.adapters.email.smtp import SmtpConfig, SmtpSender
 from ringback.adapters.events import Broker, LocalBroker, PostgresBroker
 from ringback.adapters.telephony.twilio.rest import TwilioCalls
-from ringback.domain.access import LoginPolicy
+from ringback.domain.access import LoginPolicy, User
 from ringback.domain.correspondence import split_lines
 from ringback.domain.errors import InvalidField, RingbackError
 from ringback.domain.phone import format_international, parse_phone, use_fast_parser
@@ -105,6 +105,10 @@ class App:
         """The `rep_phone` setting in E.164 (InvalidField when it is not a number)."""
         phone = self.settings.rep_phone
         return self._e164(phone, "rep_phone") if phone else None
+
+    def phone_of(self, user: User) -> str | None:
+        """The phone that rings for `user` (click-to-call): their own, else `rep_phone`."""
+        return user.phone or self.rep_phone()
 
     def _e164(self, raw: str, field: str) -> str:
         return parse_phone(raw, self.settings.default_region, field=field).e164

@@ -141,8 +141,8 @@ class Settings(BaseSettings):
     rep_phone: str | None = Field(
         default=None,
         description=(
-            "The phone that rings for you: inbound calls to the Twilio number are "
-            "forwarded to it, and click-to-call connects the contact to it."
+            "The team's phone, ringing for anyone without a phone of their own (Settings, "
+            "`ringback user phone`): click-to-call and inbound calls to the Twilio number."
         ),
     )
     pbx_shared_secret: SecretStr | None = Field(

@@ -140,3 +140,19 @@ def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
     with TestClient(seen["web"]) as client:
         headers = {"Authorization": f"Bearer {token.strip()}"}
         assert client.get("/api/v1/contacts", headers=headers).status_code == 200
+
+
+def test_each_user_gets_their_own_phone_for_click_to_call(db_url: str) -> None:
+    run(db_url, "user", "add", "rita", "--role", "rep", "--no-password")
+
+    code, out, err = run(db_url, "user", "phone", "rita", "(612) 555-0199")
+    assert code == 0, err
+    assert "+1 612-555-0199" in out
+    _, listed, _ = run(db_url, "user", "list", "--json")
+    assert '"phone": "+16125550199"' in listed
+    code, _, err = run(db_url, "user", "phone", "rita", "call me")
+    assert code == 1 and "phone" in err
+    code, out, _ = run(db_url, "user", "phone", "rita")
+    assert code == 0 and "rep_phone" in out
+    _, listed, _ = run(db_url, "user", "list", "--json")
+    assert '"phone": null' in listed

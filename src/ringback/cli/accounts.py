@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ringback.cli.common import app_of, console, errors, print_json, user_errors
 from ringback.domain.access import parse_role
+from ringback.domain.phone import format_international
 from ringback.services import accounts
 from ringback.views import iso
 
@@ -74,6 +75,27 @@ def set_password(
     console.print(f"New password set for [bold]{user.name}[/].")
 
 
+@user_app.command("phone")
+def set_phone(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="User name."),
+    phone: str = typer.Argument(
+        "", help="Their phone, in any format; leave out to remove it (rep_phone then rings)."
+    ),
+) -> None:
+    """Set the phone click-to-call rings for this user (each rep their own)."""
+    app = app_of(ctx)
+    with user_errors():
+        app.ensure_schema()
+        user = accounts.set_phone(app.uow_factory(), name, phone, app.settings.default_region)
+    if user.phone:
+        console.print(
+            f"Click-to-call rings {format_international(user.phone)} for [bold]{user.name}[/]."
+        )
+    else:
+        console.print(f"No phone for [bold]{user.name}[/]: click-to-call rings rep_phone.")
+
+
 @user_app.command("list")
 def list_users(
     ctx: typer.Context,
@@ -90,6 +112,7 @@ def list_users(
             "role": u.role.value,
             "password": u.password_hash is not None,
             "active": u.active,
+            "phone": u.phone,
             "created_at": iso(u.created_at),
         }
         for u in users
@@ -97,9 +120,12 @@ def list_users(
     if as_json:
         print_json(rows)
         return
-    table = Table("User", "Role", "Password", "Active")
+    table = Table("User", "Role", "Password", "Active", "Phone")
     for u in users:
-        table.add_row(u.name, u.role.value, _yes(u.password_hash is not None), _yes(u.active))
+        phone = format_international(u.phone) if u.phone else ""
+        table.add_row(
+            u.name, u.role.value, _yes(u.password_hash is not None), _yes(u.active), phone
+        )
     console.print(table)
 
 

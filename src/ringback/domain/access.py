@@ -182,6 +182,7 @@ class User:
     active: bool = True
     created_at: datetime = _EPOCH
     id: int | None = None
+    phone: str | None = None  # E.164: the phone that rings for them (click-to-call)
 
     @property
     def actor(self) -> Actor:

@@ -22,6 +22,7 @@ from ringback.domain.access import (
     parse_username,
 )
 from ringback.domain.errors import NotFound, RingbackError
+from ringback.domain.phone import parse_phone
 from ringback.services.contacts import UowFactory
 from ringback.services.ports import PasswordHasher
 
@@ -72,6 +73,28 @@ def set_password(uow_factory: UowFactory, name: str, password: str, hasher: Pass
         uow.users.update(changed)
         uow.commit()
     return changed
+
+
+def set_phone(uow_factory: UowFactory, name: str, raw: str | None, region: str) -> User:
+    """The phone click-to-call rings for this user, in any format (`region` for numbers
+    without +country); None or blank removes it (the `rep_phone` setting then rings).
+
+    InvalidField("phone") when it is not a phone number; NotFound for no such user.
+    """
+    phone = parse_phone(raw, region, field="phone").e164 if raw and raw.strip() else None
+    with uow_factory() as uow:
+        user = _by_name(uow.users.by_name(name.strip().casefold()), name)
+        changed = replace(user, phone=phone)
+        uow.users.update(changed)
+        uow.commit()
+    return changed
+
+
+def phone_of(uow_factory: UowFactory, name: str) -> str | None:
+    """The own phone of the active user named `name`; None without one (or no such user)."""
+    with uow_factory() as uow:
+        user = uow.users.by_name(name)
+    return user.phone if user is not None and user.active else None
 
 
 def list_users(uow_factory: UowFactory) -> list[User]:

@@ -169,3 +169,23 @@ def test_a_do_not_contact_contact_is_never_dialled_r12(phone: Phone, twilio_api:
     answer = click_to_call(phone, alice)
     assert "R12" in answer.text
     assert twilio_api.requests == []
+
+
+def test_click_to_call_rings_the_reps_own_phone_set_on_settings(
+    phone: Phone, twilio_api: StandIn
+) -> None:
+    alice = phone.add_contact(phone="(212) 555-0142")
+    browser = phone.client.__class__(phone.client.app)
+    assert sign_in(browser, "rita").status_code == 303
+    token = csrf_of(browser.get("/settings").text)
+
+    saved = browser.post("/settings/phone", data={"csrf_token": token, "phone": "612 555 0199"})
+    refused = browser.post("/settings/phone", data={"csrf_token": token, "phone": "call me"})
+    answer = click_to_call(phone, alice)
+
+    assert saved.status_code == 200 and "Click-to-call rings +1 612-555-0199" in saved.text
+    assert 'value="+1 612-555-0199"' in refused.text and "Phone not saved" in refused.text
+    assert "your phone (+1 612-555-0199) rings" in answer.text
+    [request] = twilio_api.requests
+    dial = ElementTree.fromstring(request.form["Twiml"][0]).find("Dial")
+    assert dial is not None and dial.text == "+16125550199"

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from ringback.bootstrap import App
 from ringback.domain.calls import Call
 from ringback.domain.model import Channel, Direction, Outcome, Touch
-from ringback.services.accounts import add_user, create_token
+from ringback.services.accounts import add_user, create_token, set_phone
 from ringback.services.touches import log_touch
 from ringback.settings import Settings
 from ringback.web.app import create_app
@@ -284,3 +284,14 @@ def test_a_forged_status_callback_logs_nothing(phone: Phone) -> None:
     assert phone.client.post(STATUS, data=params, headers=headers).status_code == 403
     assert phone.touches() == 0
     assert phone.post(STATUS, params).json()["logged"] == "connected"
+
+
+def test_a_call_back_rings_the_phone_of_the_contacts_owner(phone: Phone) -> None:
+    phone.add_contact(owner="rita")
+    set_phone(phone.app.uow_factory(), "rita", "+1 612 555 0199", "US")
+
+    owned = phone.post(VOICE, voice_params("CA110", "+12125550142"))
+    stranger = phone.post(VOICE, voice_params("CA111", "+12125550199"))
+
+    assert ElementTree.fromstring(owned.text).findtext("Dial") == "+16125550199"
+    assert ElementTree.fromstring(stranger.text).findtext("Dial") == REP_PHONE

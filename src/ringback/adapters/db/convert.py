@@ -402,6 +402,7 @@ def user_values(user: User) -> Values:
         "password_hash": user.password_hash,
         "active": user.active,
         "created_at": user.created_at,
+        "phone": user.phone,
     }
 
 
@@ -413,6 +414,7 @@ def user_from_row(row: Row) -> User:
         password_hash=row["password_hash"],
         active=row["active"],
         created_at=row["created_at"],
+        phone=row["phone"],
     )
 
 

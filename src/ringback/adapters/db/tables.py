@@ -200,6 +200,7 @@ users = Table(
     Column("password_hash", String),
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("phone", String),  # E.164: the phone click-to-call rings for this user
 )
 
 # API bearer tokens: only a SHA-256 of the secret is kept.

@@ -6,8 +6,8 @@
   web/static/ringback.js shows it as a dialog. A comment line every
   KEEPALIVE_S keeps proxies from closing an idle stream.
 - `POST /contacts/{id}/call`: Twilio rings the contact from your Twilio number and
-  connects them to your phone (`rep_phone`); the outcome arrives by the status
-  callback (web/webhooks/twilio.py).
+  connects them to your phone (yours on Settings, else `rep_phone`); the outcome
+  arrives by the status callback (web/webhooks/twilio.py).
 """
 
 from __future__ import annotations
@@ -70,10 +70,11 @@ async def call(
     """Click-to-call: the answer is a short message (HTMX) or a flash on Today."""
     dialer = app.twilio_calls()
     try:
-        rep_phone = app.rep_phone()
+        rep_phone = app.phone_of(user)
         if dialer is None or rep_phone is None:
             raise InvalidField(
-                "twilio", "click-to-call needs the twilio_* settings and rep_phone (see Settings)"
+                "twilio",
+                "click-to-call needs the twilio_* settings and your phone (Settings) or rep_phone",
             )
         status_url = public_url(
             str(request.url_for("twilio_status")),

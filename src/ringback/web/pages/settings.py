@@ -1,7 +1,9 @@
 """The Settings page: calling windows (R5), caps (R14), the daily capacity (R14, R18),
-the default region, and cadences with their segment assignments (R1, R2, R9).
+the default region, and cadences with their segment assignments (R1, R2, R9); and
+the signed-in user's own phone, which click-to-call rings.
 
 Everyone sees the settings; owners and admins change them (services refuse others).
+Everyone sets their own phone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from ringback.domain.access import User
 from ringback.domain.cadence import cadence_to_dict
 from ringback.domain.errors import InvalidField, NotFound, NotPermitted
 from ringback.domain.parsing import duration_text, hours_data, hours_text, parse_hours_text
+from ringback.domain.phone import format_international
+from ringback.services.accounts import set_phone
 from ringback.services.cadences import assign_segment, list_cadences, save_cadence
 from ringback.services.contacts import UowFactory
 from ringback.services.team_settings import TeamSettings, save_team_settings
@@ -74,6 +78,7 @@ def _page(
         segments = uow.cadences.segments()
     context = {
         "active": "settings",
+        "my_phone": format_international(user.phone) if user.phone else "",
         "values": values,
         "error": error,
         "env_region": env_region,
@@ -128,6 +133,27 @@ def _whole_number(text: str, field: str) -> int:
     if not text.isdigit():
         raise InvalidField(field, f"{text!r} is not a whole number")
     return int(text)
+
+
+@router.post("/settings/phone")
+def save_phone(
+    request: Request,
+    user: PageUser,
+    app: AppDep,
+    uow_factory: UowFactoryDep,
+    team: TeamSettingsDep,
+    phone: Annotated[str, Form()] = "",
+) -> Response:
+    """The signed-in user's own phone: click-to-call rings it (any role sets their own)."""
+    region = team.region(app.settings.default_region)
+    try:
+        changed = set_phone(uow_factory, user.name, phone, region)
+    except InvalidField as refused:
+        flash(request, f"Phone not saved: {refused}", "error")
+    else:
+        saved = format_international(changed.phone) if changed.phone else None
+        flash(request, f"Click-to-call rings {saved}." if saved else "Your phone was removed.")
+    return see_other("/settings#phone")
 
 
 @router.post("/settings/cadences", response_class=HTMLResponse)

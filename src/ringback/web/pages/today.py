@@ -42,6 +42,7 @@ def today(
         "capacity": work.plan.capacity,
         "outcomes_for": lambda channel: quick_outcomes(Channel(channel)),
         "letters_due": sum(1 for w in work.items if w.item.action.channel is Channel.LETTER),
-        "click_to_call": app.twilio_calls() is not None and bool(app.settings.rep_phone),
+        "click_to_call": app.twilio_calls() is not None
+        and bool(user.phone or app.settings.rep_phone),
     }
     return render(request, "today.html", context, user=user)

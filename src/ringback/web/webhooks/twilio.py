@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ringback.adapters.telephony.public_url import public_url
@@ -18,6 +19,7 @@ from ringback.adapters.telephony.twilio import twiml
 from ringback.adapters.telephony.twilio.signature import is_valid_signature
 from ringback.adapters.telephony.twilio.status import outcome_for
 from ringback.bootstrap import App
+from ringback.services.accounts import phone_of
 from ringback.services.calls import IncomingCall, StatusUpdate, record_call_status
 from ringback.web.deps import AppDep, Now
 from ringback.web.webhooks.common import WebhookRefused, accepted, receive
@@ -60,12 +62,15 @@ def _text(form: FormData, name: str) -> str:
 @router.post("/voice", response_model=None)
 async def voice(request: Request, form: VerifiedForm, app: AppDep, now: Now) -> Response:
     """A call to the Twilio number: pop the caller up (R15), log callback_received
-    (R12), and answer with TwiML that rings the rep's phone."""
+    (R12), and answer with TwiML that rings the phone of the contact's owner when they
+    have one (`ringback user phone`, Settings), else `rep_phone`."""
     call = IncomingCall(
         PROVIDER, _text(form, "CallSid"), _text(form, "From"), _text(form, "To"), now
     )
-    await receive(request, app, call)
-    rep_phone = app.rep_phone()
+    received = await receive(request, app, call)
+    owner = received.pop.owner if received.pop is not None else None
+    own = await run_in_threadpool(phone_of, app.read_uow_factory(), owner) if owner else None
+    rep_phone = own or app.rep_phone()
     answer = twiml.dial(rep_phone) if rep_phone else twiml.say(twiml.NO_ONE_TO_DIAL)
     return Response(answer, media_type="application/xml")
 
