@@ -195,7 +195,7 @@ def test_r16_a_call_committed_after_a_later_one_is_still_counted(
     fast = threading.Thread(target=_log_call, args=(uow_factory, contacts[1], None))
     fast.start()
     time.sleep(0.2)  # on PostgreSQL the fast one has committed
-    threading.Timer(0.3, release.set).start()
+    threading.Timer(0.1, release.set).start()  # within SETTLE_WAIT_S
 
     refresh_answer_counts(uow_factory)  # waits for the slow one on PostgreSQL
     slow.join()
