@@ -143,13 +143,19 @@ def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
 
 
 def test_each_user_gets_their_own_phone_for_click_to_call(db_url: str) -> None:
+    code, _, err = run(db_url, "user", "add", "ravi", "--role", "rep", "--no-password",
+                       "--phone", "612 555 0142")  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(db_url, "user", "add", "rita", "--role", "rep", "--no-password",
+                       "--phone", "call me")  # fmt: skip
+    assert code == 1 and "phone" in err
     run(db_url, "user", "add", "rita", "--role", "rep", "--no-password")
 
     code, out, err = run(db_url, "user", "phone", "rita", "(612) 555-0199")
     assert code == 0, err
     assert "+1 612-555-0199" in out
     _, listed, _ = run(db_url, "user", "list", "--json")
-    assert '"phone": "+16125550199"' in listed
+    assert '"phone": "+16125550199"' in listed and '"phone": "+16125550142"' in listed
     code, _, err = run(db_url, "user", "phone", "rita", "call me")
     assert code == 1 and "phone" in err
     code, out, _ = run(db_url, "user", "phone", "rita")
