@@ -161,9 +161,14 @@ def test_r16_plan_uses_the_learned_model_once_calls_were_logged(uow_factory: Uow
 
 
 def _log_call(
-    uow_factory: UowFactory, contact: Contact, hold: threading.Event | None, bulk: bool = False
+    uow_factory: UowFactory,
+    contact: Contact,
+    hold: threading.Event | None = None,
+    has_id: threading.Event | None = None,
+    bulk: bool = False,
 ) -> None:
-    """Log one outbound call; with `hold`, keep the transaction open until it is set."""
+    """Log one outbound call; with `hold`, keep the transaction open until it is set
+    (`has_id` is set once the call has its id, in bulk by _held_in_slow_thread)."""
     assert contact.id is not None
     call = Touch(contact.id, Channel.CALL, Outcome.NO_ANSWER, MONDAY)
     with uow_factory() as uow:
@@ -171,6 +176,8 @@ def _log_call(
             uow.touches.add_many([call])
         else:
             uow.touches.add(call)
+            if has_id is not None:
+                has_id.set()
         if hold is not None:
             hold.wait(10)
         uow.commit()
@@ -184,15 +191,15 @@ def test_r16_a_call_committed_after_a_later_one_is_still_counted(
     # between the two commits must not step over it. (SQLite's writers take turns.)
     # In bulk, ids are taken first (reserve_ids) and the rows written later.
     contacts = add_contacts(uow_factory)
-    release = threading.Event()
+    release, has_id = threading.Event(), threading.Event()
     if bulk:
-        monkeypatch.setattr(repositories, "insert_many", _held_in_slow_thread(release))
+        monkeypatch.setattr(repositories, "insert_many", _held_in_slow_thread(release, has_id))
     slow = threading.Thread(
-        target=_log_call, args=(uow_factory, contacts[0], release, bulk), name="slow"
+        target=_log_call, args=(uow_factory, contacts[0], release, has_id, bulk), name="slow"
     )
     slow.start()
-    time.sleep(0.2)  # the slow one has its id
-    fast = threading.Thread(target=_log_call, args=(uow_factory, contacts[1], None))
+    assert has_id.wait(10)
+    fast = threading.Thread(target=_log_call, args=(uow_factory, contacts[1]))
     fast.start()
     time.sleep(0.2)  # on PostgreSQL the fast one has committed
     threading.Timer(0.1, release.set).start()  # within SETTLE_WAIT_S
@@ -209,11 +216,12 @@ def test_r16_a_call_committed_after_a_later_one_is_still_counted(
     assert sum(tally.attempts for tally in counts.values()) == 2
 
 
-def _held_in_slow_thread(release: threading.Event) -> Callable[..., None]:
+def _held_in_slow_thread(release: threading.Event, has_id: threading.Event) -> Callable[..., None]:
     insert_many = repositories.insert_many
 
     def held(*args: Any) -> None:
-        if threading.current_thread().name == "slow":
+        if threading.current_thread().name == "slow":  # its ids are taken: hold the rows
+            has_id.set()
             release.wait(10)
         insert_many(*args)
 
@@ -227,11 +235,11 @@ def test_r16_a_fold_that_cannot_wait_leaves_the_counts_for_later(
 ) -> None:
     monkeypatch.setattr(timing_repository, "SETTLE_WAIT_S", 0.1)
     contacts = add_contacts(uow_factory)
-    _log_call(uow_factory, contacts[1], None)
-    release = threading.Event()
-    slow = threading.Thread(target=_log_call, args=(uow_factory, contacts[0], release))
+    _log_call(uow_factory, contacts[1])
+    release, has_id = threading.Event(), threading.Event()
+    slow = threading.Thread(target=_log_call, args=(uow_factory, contacts[0], release, has_id))
     slow.start()
-    time.sleep(0.2)
+    assert has_id.wait(10)
 
     waited = refresh_answer_counts(uow_factory)  # the slow writer outlasts the timeout
     release.set()
