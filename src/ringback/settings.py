@@ -153,6 +153,15 @@ class Settings(BaseSettings):
         default=None,
         description="The From address of emails Ringback sends. Empty: `sender_email`.",
     )
+    feed_reminder_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=24 * 60,
+        description=(
+            "Each appointment and promised call-back in your calendar feed reminds you "
+            "this many minutes before (a VALARM; 0: no reminders)."
+        ),
+    )
     invite_on_booking: bool = Field(
         default=True,
         description=(

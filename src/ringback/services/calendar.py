@@ -153,8 +153,15 @@ def rotate_calendar_url(uow_factory: UowFactory, setup: MailSetup, user: str, no
     return setup.link(f"calendar/{feed_token(setup.secret, user, generation)}.ics")
 
 
-def calendar_feed(uow_factory: UowFactory, secret: str, token: str, now: datetime) -> bytes:
-    """The feed a genuine, current token names; InvalidField or NotFound otherwise."""
+def calendar_feed(
+    uow_factory: UowFactory,
+    secret: str,
+    token: str,
+    now: datetime,
+    remind_before: timedelta | None = None,
+) -> bytes:
+    """The feed a genuine, current token names, each event with a reminder
+    `remind_before` it (None: none); InvalidField or NotFound otherwise."""
     user, generation = read_feed_token(secret, token)
     now = utc(now)
     with uow_factory() as uow:
@@ -163,7 +170,7 @@ def calendar_feed(uow_factory: UowFactory, secret: str, token: str, now: datetim
             raise NotFound("no such calendar (the link may have been replaced)")
         appointments = _appointments_of(uow, user, now)
         promises = _promises_of(uow, user, now)
-    return feed_ics(f"Ringback: {user}", appointments, promises, now)
+    return feed_ics(f"Ringback: {user}", appointments, promises, now, remind_before)
 
 
 def _appointments_of(

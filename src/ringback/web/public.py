@@ -8,6 +8,8 @@ A tampered or stale token is refused with nothing changed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -41,5 +43,7 @@ def unsubscribe_now(
 @router.get("/calendar/{token}.ics")
 def calendar_feed(token: str, app: AppDep, uow_factory: UowFactoryDep, now: Now) -> Response:
     secret = app.mail_setup().secret
-    data = calendar.calendar_feed(uow_factory, secret, token, now)
+    minutes = app.settings.feed_reminder_minutes
+    remind = timedelta(minutes=minutes) if minutes else None
+    data = calendar.calendar_feed(uow_factory, secret, token, now, remind)
     return Response(data, media_type=ICS_TYPE, headers={"Cache-Control": "private, max-age=300"})

@@ -17,7 +17,11 @@ from ringback.adapters.email.smtp import SmtpSender
 from ringback.domain.access import Actor, Role
 from ringback.domain.model import Channel, Outcome, Touch
 from ringback.services import calendar
-from ringback.services.appointments import book_appointment, change_appointment
+from ringback.services.appointments import (
+    book_appointment,
+    cancel_appointment,
+    change_appointment,
+)
 from ringback.services.outbox import send_due
 from ringback.services.touches import log_touch
 from tests.integration.mail.conftest import alice
@@ -128,6 +132,31 @@ def test_the_calendar_feed_lists_the_users_appointments_and_promised_call_backs(
     assert promise.decoded("dtstart") == promised
     assert [str(tz["tzid"]) for tz in parsed.walk("VTIMEZONE")] == ["America/New_York"]
     assert vobject.readOne(response.text).vevent is not None
+    for event in events.values():  # feed_reminder_minutes: 10 by default
+        [alarm] = event.walk("VALARM")
+        assert str(alarm["action"]) == "DISPLAY"
+        assert alarm.decoded("trigger") == -timedelta(minutes=10)
+        assert str(alarm["description"]) == str(event["summary"])
+
+
+def test_the_feed_reminds_as_set_and_drops_cancelled_appointments(team: Team) -> None:
+    configure(team)
+    alice_id = contact(team)
+    factory = team.app.uow_factory()
+    kept = book_appointment(factory, OLIVIA, alice_id, NOW + timedelta(days=2), NOW)
+    gone = book_appointment(factory, OLIVIA, alice_id, NOW + timedelta(days=4), NOW)
+    cancel_appointment(factory, OLIVIA, gone.appointment.id, NOW)
+    path = feed_path(calendar.calendar_url(factory, team.app.mail_setup(), "olivia"))
+
+    team.app.settings.feed_reminder_minutes = 30
+    thirty = icalendar.Calendar.from_ical(TestClient(team.client.app).get(path).content)
+    team.app.settings.feed_reminder_minutes = 0
+    none = icalendar.Calendar.from_ical(TestClient(team.client.app).get(path).content)
+
+    alarms = {str(e["uid"]): e.walk("VALARM") for e in thirty.walk("VEVENT")}
+    assert [a.decoded("trigger") for a in alarms[kept.appointment.uid]] == [-timedelta(minutes=30)]
+    assert gone.appointment.uid not in alarms
+    assert [a for e in none.walk("VEVENT") for a in e.walk("VALARM")] == []
 
 
 def test_rotating_the_feed_turns_the_old_url_off(team: Team) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from ringback.domain.model import Appointment, Contact
 
@@ -117,20 +117,35 @@ def feed_ics(
     appointments: Sequence[tuple[Appointment, Contact]],
     promises: Sequence[Promise],
     stamp: datetime,
+    remind_before: timedelta | None = None,
 ) -> bytes:
-    """A subscribable calendar (no METHOD: it is published, not an invitation)."""
+    """A subscribable calendar (no METHOD: it is published, not an invitation);
+    with `remind_before`, each event carries a reminder (VALARM)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    for appointment, contact in appointments:
-        calendar.add_component(appointment_event(appointment, contact, stamp))
-    for promise in promises:
-        calendar.add_component(_promise_event(promise, stamp))
+    events = [
+        appointment_event(appointment, contact, stamp) for appointment, contact in appointments
+    ]
+    events += [_promise_event(promise, stamp) for promise in promises]
+    for event in events:
+        if remind_before:
+            event.add_component(_reminder(str(event["summary"]), remind_before))
+        calendar.add_component(event)
     add_timezones(calendar, stamp)
     ical: bytes = calendar.to_ical()
     return ical
+
+
+def _reminder(summary: str, before: timedelta) -> Alarm:
+    """A display alarm `before` the event starts (RFC 5545 §3.6.6)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -before)
+    return alarm
 
 
 def _promise_event(promise: Promise, stamp: datetime) -> Event:
