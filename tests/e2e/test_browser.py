@@ -1,6 +1,7 @@
 """End to end in a real browser: sign in, work through Today from the keyboard, log a
 connected call with its next step (R3) and see it on the timeline, import a CSV
-with a bad row and download its rejects, and a rep denied another rep's contact."""
+with a bad row and download its rejects, a rep denied another rep's contact, and a
+promised call-back marked when it comes due."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from pathlib import Path
 
 from tests.e2e.conftest import SignIn
-from tests.e2e.live import LiveApp
+from tests.e2e.live import NOW, LiveApp
 
 CSV_WITH_A_BAD_ROW = (
     "Name,Phone,Company,Reason\n"
@@ -137,3 +138,24 @@ def test_today_fits_a_phone_sized_screen(sign_in: SignIn, live: LiveApp) -> None
     for path in (f"/contacts/{live.contacts['alice']}", "/contacts", "/settings", "/import"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_a_promised_call_back_is_marked_and_announced_when_it_comes_due(
+    sign_in: SignIn, live: LiveApp
+) -> None:
+    from playwright.sync_api import expect  # here: without playwright the tests skip
+
+    page = sign_in("rita")
+    page.clock.install(time=NOW)  # the browser's clock at the server's frozen NOW
+    page.reload()
+    alice = page.locator(f"#item-{live.contacts['alice']}")  # promised for NOW + 1 h
+    status = page.locator("#due-now")
+    assert "due-now" not in (alice.get_attribute("class") or "")
+
+    page.clock.run_for("59:00")
+    assert "due-now" not in (alice.get_attribute("class") or "")
+    page.clock.run_for("01:30")
+
+    expect(alice).to_have_class(re.compile(r"\bdue-now\b"))
+    expect(status).to_have_text("Promised call-back: Alice Moreno: due now.")
+    expect(page.locator("#notify-me")).to_be_visible()  # permission not asked yet

@@ -1,7 +1,8 @@
-/* Ringback: keyboard shortcuts and the next-step dialog. Pages work without this file;
-   it only adds keys (Today: j/k to move, the letter on a button to press it; "/" to
-   search) and opens the dialog HTMX fills. Loaded from /static (the CSP allows no
-   inline script). */
+/* Ringback: keyboard shortcuts, the next-step dialog, the screen pop and due-now
+   reminders. Pages work without this file; it only adds keys (Today: j/k to move, the
+   letter on a button to press it; "/" to search), opens the dialog HTMX fills, shows
+   pops, and marks a booked call on Today when its time comes. Loaded from /static
+   (the CSP allows no inline script). */
 (function () {
   "use strict";
 
@@ -191,5 +192,41 @@
     });
   }
 
+  // Booked calls (appointments, promised call-backs) carry their time: when it comes,
+  // the item is marked and announced, and the browser notifies if the user allowed it.
+  var LONGEST_WAIT_MS = 24 * 60 * 60 * 1000;
+
+  function comeDue(item, status) {
+    if (!document.body.contains(item) || item.hasAttribute("data-done")) { return; }
+    item.classList.add("due-now");
+    var label = item.getAttribute("data-due-label");
+    status.textContent = label + ": due now.";
+    if (window.Notification && Notification.permission === "granted") {
+      new Notification("Ringback", { body: label + ": due now", tag: item.id });
+    }
+  }
+
+  function offerNotifications() {
+    var button = document.getElementById("notify-me");
+    if (!button || !window.Notification || Notification.permission !== "default") { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      Notification.requestPermission().then(function () { button.hidden = true; });
+    });
+  }
+
+  function remindWhenDue() {
+    var status = document.getElementById("due-now");
+    if (!status) { return; }
+    var booked = document.querySelectorAll("[data-due]");
+    Array.prototype.forEach.call(booked, function (item) {
+      var wait = Date.parse(item.getAttribute("data-due")) - Date.now();
+      if (isNaN(wait) || wait > LONGEST_WAIT_MS) { return; }
+      window.setTimeout(function () { comeDue(item, status); }, Math.max(wait, 0));
+    });
+    if (booked.length) { offerNotifications(); }
+  }
+
   listenForCalls();
+  remindWhenDue();
 })();
