@@ -192,8 +192,9 @@
     });
   }
 
-  // Booked calls (appointments, promised call-backs) carry their time: when it comes,
-  // the item is marked and announced, and the browser notifies if the user allowed it.
+  // Booked calls (appointments, promised call-backs) carry their time: when it comes
+  // while the page is open, the item is marked and announced, and the browser notifies
+  // if the user allowed it. One already past when the page loaded is marked overdue.
   var LONGEST_WAIT_MS = 24 * 60 * 60 * 1000;
 
   function comeDue(item, status) {
@@ -221,8 +222,8 @@
     var booked = document.querySelectorAll("[data-due]");
     Array.prototype.forEach.call(booked, function (item) {
       var wait = Date.parse(item.getAttribute("data-due")) - Date.now();
-      if (isNaN(wait) || wait > LONGEST_WAIT_MS) { return; }
-      window.setTimeout(function () { comeDue(item, status); }, Math.max(wait, 0));
+      if (isNaN(wait) || wait <= 0 || wait > LONGEST_WAIT_MS) { return; }
+      window.setTimeout(function () { comeDue(item, status); }, wait);
     });
     if (booked.length) { offerNotifications(); }
   }
