@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,12 @@ import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ringback.adapters.auth.passwords import Argon2Passwords
+from ringback.adapters.db.engine import make_engine
+from ringback.adapters.db.uow import sql_uow_factory
 from ringback.cli import app
+from ringback.domain.access import LoginPolicy
+from ringback.services.accounts import BadCredentials, sign_in, user_for_token
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"
@@ -162,3 +168,26 @@ def test_each_user_gets_their_own_phone_for_click_to_call(db_url: str) -> None:
     assert code == 0 and "rep_phone" in out
     _, listed, _ = run(db_url, "user", "list", "--json")
     assert '"phone": null' in listed
+
+
+def test_a_deactivated_user_cannot_sign_in_nor_use_tokens_until_activated(db_url: str) -> None:
+    run(db_url, "user", "add", "olivia", "--role", "owner", "--no-password")
+    run(db_url, "user", "add", "rita", "--role", "rep", "--password-stdin", stdin=PASSWORD)
+    _, token, _ = run(db_url, "token", "create", "rita", "--name", "dialer")
+    factory = sql_uow_factory(make_engine(db_url))
+    hasher, now = Argon2Passwords(), datetime.now(UTC)
+
+    code, out, err = run(db_url, "user", "deactivate", "rita")
+    assert code == 0, err
+    assert "rita is deactivated" in out
+    assert user_for_token(factory, token.strip()) is None
+    with pytest.raises(BadCredentials):
+        sign_in(factory, "rita", PASSWORD, "127.0.0.1", hasher, LoginPolicy(), now)
+    code, _, err = run(db_url, "user", "deactivate", "olivia")
+    assert code == 1 and "last active owner" in err
+
+    code, out, _ = run(db_url, "user", "activate", "rita")
+    assert code == 0 and "rita is active" in out
+    assert user_for_token(factory, token.strip()) is not None
+    _, listed, _ = run(db_url, "user", "list", "--json")
+    assert '"active": false' not in listed

@@ -104,6 +104,26 @@ def set_phone(
         console.print(f"No phone for [bold]{user.name}[/]: click-to-call rings rep_phone.")
 
 
+@user_app.command("deactivate")
+def deactivate_user(ctx: typer.Context, name: str = typer.Argument(..., help="User name.")) -> None:
+    """Switch a user off: no sign-in, sessions end, API tokens stop; their data stays."""
+    _set_active(ctx, name, active=False)
+
+
+@user_app.command("activate")
+def activate_user(ctx: typer.Context, name: str = typer.Argument(..., help="User name.")) -> None:
+    """Switch a deactivated user on again, with their password and tokens as they were."""
+    _set_active(ctx, name, active=True)
+
+
+def _set_active(ctx: typer.Context, name: str, active: bool) -> None:
+    app = app_of(ctx)
+    with user_errors():
+        app.ensure_schema()
+        user = accounts.set_active(app.uow_factory(), name, active)
+    console.print(f"[bold]{user.name}[/] is {'active' if user.active else 'deactivated'}.")
+
+
 @user_app.command("list")
 def list_users(
     ctx: typer.Context,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from ringback.domain.errors import InvalidField
+from ringback.domain.errors import InvalidField, NotPermitted
 from ringback.domain.model import CallbackScope
 
 # The word that means "no owner: the whole team" in filters and forms. No user may
@@ -120,6 +120,23 @@ def may_manage_users(actor: Actor, role: Role) -> bool:
     if actor.role is Role.OWNER:
         return True
     return actor.role is Role.ADMIN and role is not Role.OWNER
+
+
+def check_active_change(
+    actor: Actor | None, target: User, active: bool, active_owners: int
+) -> None:
+    """Refuse (NotPermitted) switching `target` on or off when `actor` may not manage
+    them, when it is the actor themselves going off, or when it would leave the team
+    with no active owner. `actor` None: the machine's operator (the command line)."""
+    if actor is not None and not may_manage_users(actor, target.role):
+        who = f"{'an' if actor.role.value[0] in 'aeiou' else 'a'} {actor.role.value}"
+        raise NotPermitted(f"{who} cannot change the {target.role.value} {target.name}")
+    if active or not target.active:
+        return
+    if actor is not None and actor.name == target.name:
+        raise NotPermitted("you cannot deactivate yourself; another owner or admin can")
+    if target.role is Role.OWNER and active_owners <= 1:
+        raise NotPermitted(f"{target.name} is the last active owner: make another owner first")
 
 
 def parse_username(text: str, field: str = "name") -> str:

@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ringback.domain.access import (
+    Actor,
     ApiToken,
     LoginPolicy,
     Role,
     User,
+    check_active_change,
     check_password_strength,
     parse_username,
 )
@@ -85,6 +87,25 @@ def set_phone(uow_factory: UowFactory, name: str, raw: str | None, region: str) 
     with uow_factory() as uow:
         user = _by_name(uow.users.by_name(name.strip().casefold()), name)
         changed = replace(user, phone=phone)
+        uow.users.update(changed)
+        uow.commit()
+    return changed
+
+
+def set_active(
+    uow_factory: UowFactory, name: str, active: bool, actor: Actor | None = None
+) -> User:
+    """Switch a user on or off. Off, they cannot sign in, their sessions end and their
+    API tokens stop working (within TokenCache's few seconds on POST /touches); their
+    contacts, touches and tokens are kept, so switching them on again restores all.
+
+    NotPermitted as check_active_change decides; NotFound for no such user.
+    """
+    with uow_factory() as uow:
+        user = _by_name(uow.users.by_name(name.strip().casefold()), name)
+        owners = sum(1 for u in uow.users.list() if u.role is Role.OWNER and u.active)
+        check_active_change(actor, user, active, owners)
+        changed = replace(user, active=active)
         uow.users.update(changed)
         uow.commit()
     return changed

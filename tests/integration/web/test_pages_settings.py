@@ -94,3 +94,24 @@ def test_cadences_are_saved_as_yaml_and_assigned_to_segments(pages: Pages) -> No
 def test_a_broken_cadence_is_not_saved(pages: Pages) -> None:
     pages.post("olivia", "/settings/cadences", {"definition": "key: [unclosed"})
     assert "Not saved" in pages.get("olivia", "/settings").text
+
+
+def test_an_owner_switches_a_rep_off_and_on_from_the_team_section(pages: Pages) -> None:
+    assert pages.get("rita", "/").status_code == 200  # rita signed in
+    team = pages.get("olivia", "/settings").text
+    assert 'action="/settings/users/rita/active"' in team
+    assert 'action="/settings/users/olivia/active"' not in team  # never yourself
+    assert 'id="team"' not in pages.get("rita", "/settings").text  # reps: no team section
+
+    off = pages.post("olivia", "/settings/users/rita/active", {"active": "no"})
+
+    assert off.status_code == 303
+    assert "rita is deactivated" in pages.get("olivia", "/settings").text
+    signed_out = pages.get("rita", "/", follow_redirects=False)
+    assert signed_out.status_code == 303 and "/login" in signed_out.headers["location"]
+    assert pages.post("ravi", "/settings/users/rita/active", {"active": "yes"}).status_code == 403
+    assert (
+        pages.post("olivia", "/settings/users/olivia/active", {"active": "no"}).status_code == 403
+    )
+    pages.post("olivia", "/settings/users/rita/active", {"active": "yes"})
+    assert "rita is active again" in pages.get("olivia", "/settings").text

@@ -14,8 +14,10 @@ from ringback.domain.access import (
     Actor,
     LoginPolicy,
     Role,
+    User,
     can_see_appointment,
     can_see_contact,
+    check_active_change,
     check_password_strength,
     contact_filter,
     in_plan_of,
@@ -24,7 +26,7 @@ from ringback.domain.access import (
     parse_role,
     parse_username,
 )
-from ringback.domain.errors import InvalidField
+from ringback.domain.errors import InvalidField, NotPermitted
 from ringback.domain.model import CallbackScope
 
 OLIVIA = Actor("olivia", Role.OWNER)
@@ -86,6 +88,30 @@ def test_a_rep_may_give_a_contact_to_the_team_or_themselves_only() -> None:
     assert may_assign(RITA, "rita")
     assert not may_assign(RITA, "ravi")
     assert may_assign(ADAM, "ravi") and may_assign(OLIVIA, "adam")
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "active", "owners", "refusal"),
+    [
+        (ADAM, User("rita", Role.REP), False, 1, None),
+        (ADAM, User("rita", Role.REP, active=False), True, 1, None),
+        (RITA, User("ravi", Role.REP), False, 1, "a rep cannot change the rep ravi"),
+        (ADAM, User("olivia", Role.OWNER), False, 2, "an admin cannot change the owner olivia"),
+        (ADAM, User("adam", Role.ADMIN), False, 1, "cannot deactivate yourself"),
+        (OLIVIA, User("owen", Role.OWNER), False, 1, "last active owner"),
+        (OLIVIA, User("owen", Role.OWNER), False, 2, None),
+        (None, User("olivia", Role.OWNER), False, 1, "last active owner"),
+        (None, User("olivia", Role.OWNER), True, 0, None),
+    ],
+)
+def test_who_may_switch_a_user_off_and_on(
+    actor: Actor | None, target: User, active: bool, owners: int, refusal: str | None
+) -> None:
+    if refusal is None:
+        check_active_change(actor, target, active, owners)
+        return
+    with pytest.raises(NotPermitted, match=refusal):
+        check_active_change(actor, target, active, owners)
 
 
 def test_who_manages_whom() -> None:

@@ -15,12 +15,12 @@ import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ringback.domain.access import User
+from ringback.domain.access import User, may_manage_users
 from ringback.domain.cadence import cadence_to_dict
 from ringback.domain.errors import InvalidField, NotFound, NotPermitted
 from ringback.domain.parsing import duration_text, hours_data, hours_text, parse_hours_text
 from ringback.domain.phone import format_international
-from ringback.services.accounts import set_phone
+from ringback.services.accounts import list_users, set_active, set_phone
 from ringback.services.cadences import assign_segment, list_cadences, save_cadence
 from ringback.services.contacts import UowFactory
 from ringback.services.team_settings import TeamSettings, save_team_settings
@@ -85,8 +85,24 @@ def _page(
         "may_change": user.actor.sees_everything,
         "cadences": [(c, _yaml(cadence_to_dict(c))) for c in cadences],
         "segments": sorted(segments.items()),
+        "team": _team(uow_factory, user),
     }
     return render(request, "settings.html", context, user=user, status_code=status_code)
+
+
+def _team(uow_factory: UowFactory, user: User) -> list[tuple[User, str, bool]]:
+    """For owners and admins: each user, their phone shown, and whether this user may
+    switch them on or off (never themselves)."""
+    if not user.actor.sees_everything:
+        return []
+    return [
+        (
+            member,
+            format_international(member.phone) if member.phone else "",
+            member.name != user.name and may_manage_users(user.actor, member.role),
+        )
+        for member in list_users(uow_factory)
+    ]
 
 
 def _yaml(data: dict[str, object]) -> str:
@@ -154,6 +170,21 @@ def save_phone(
         saved = format_international(changed.phone) if changed.phone else None
         flash(request, f"Click-to-call rings {saved}." if saved else "Your phone was removed.")
     return see_other("/settings#phone")
+
+
+@router.post("/settings/users/{name}/active")
+def switch_user(
+    request: Request,
+    name: str,
+    user: PageUser,
+    uow_factory: UowFactoryDep,
+    active: Annotated[str, Form()] = "",
+) -> Response:
+    """Switch a team member off (no sign-in, sessions end, tokens stop) or on again."""
+    changed = set_active(uow_factory, name, active == "yes", user.actor)
+    state = "active again" if changed.active else "deactivated: they can no longer sign in"
+    flash(request, f"{changed.name} is {state}.")
+    return see_other("/settings#team")
 
 
 @router.post("/settings/cadences", response_class=HTMLResponse)
