@@ -34,6 +34,7 @@ FOLD_BATCH = 200_000
 # after an upgrade catch up on a long history a slice at a time, oldest first.
 PLAN_FOLD = 20_000
 QUARTER_HOUR_S = 900  # every zone's offset is a multiple of 15 minutes
+_UNREAD = -1  # the settled touch id before it is read (ids start at 1)
 
 
 def refresh_answer_counts(
@@ -45,11 +46,12 @@ def refresh_answer_counts(
     Only calls up to the settled touch id are folded: a touch still being written
     with a lower id is folded next time, not stepped over (timing_repository.py).
     """
-    with uow_factory() as uow:  # its own transaction: on PostgreSQL it may wait a moment
-        settled = uow.timing.settled_touch_id()
+    settled: int | None = _UNREAD
     folded = 0
     while True:
         with uow_factory() as uow:
+            if settled == _UNREAD:  # once, in the first transaction (PostgreSQL may wait)
+                settled = uow.timing.settled_touch_id()
             seen = uow.timing.watermark()
             size = batch if most is None else min(batch, most - folded)
             if settled is None or settled <= seen or size <= 0:
