@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ringback.cli.common import app_of, console, errors, print_json, user_errors
 from ringback.domain.access import parse_role
-from ringback.domain.phone import format_international, parse_phone
+from ringback.domain.phone import format_international
 from ringback.services import accounts
 from ringback.views import iso
 
@@ -51,18 +51,14 @@ def add_user(
 ) -> None:
     """Add a user; asks for the password (at least 10 characters) unless told otherwise."""
     app = app_of(ctx)
-    region = app.settings.default_region
     with user_errors():
         chosen = parse_role(role)
-        if phone:
-            parse_phone(phone, region, field="phone")  # refused before anything is stored
         app.ensure_schema()
         password = _password(password_stdin, no_password)
         user = accounts.add_user(
-            app.uow_factory(), name, chosen, password, app.passwords, datetime.now(UTC)
-        )
-        if phone:
-            user = accounts.set_phone(app.uow_factory(), user.name, phone, region)
+            app.uow_factory(), name, chosen, password, app.passwords, datetime.now(UTC),
+            phone=phone, region=app.settings.default_region,
+        )  # fmt: skip
     console.print(f"Added {user.role.value} [bold]{user.name}[/].")
 
 

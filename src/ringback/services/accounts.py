@@ -54,14 +54,19 @@ def add_user(
     password: str | None,
     hasher: PasswordHasher,
     now: datetime,
+    phone: str | None = None,
+    region: str = "US",
 ) -> User:
-    """Store a new user; without a password they can only use API tokens."""
+    """Store a new user; without a password they can only use API tokens. `phone`:
+    theirs for click-to-call, in any format (`region` for numbers without +country)."""
     user_name = parse_username(name)
     if password is not None:
         check_password_strength(password)
+    own_phone = _parsed_phone(phone, region)
     hashed = hasher.hash(password) if password is not None else None
     with uow_factory() as uow:
-        user = uow.users.add(User(user_name, role, password_hash=hashed, created_at=now))
+        user = User(user_name, role, password_hash=hashed, created_at=now, phone=own_phone)
+        user = uow.users.add(user)
         uow.commit()
     return user
 
@@ -83,7 +88,7 @@ def set_phone(uow_factory: UowFactory, name: str, raw: str | None, region: str) 
 
     InvalidField("phone") when it is not a phone number; NotFound for no such user.
     """
-    phone = parse_phone(raw, region, field="phone").e164 if raw and raw.strip() else None
+    phone = _parsed_phone(raw, region)
     with uow_factory() as uow:
         user = _by_name(uow.users.by_name(name.strip().casefold()), name)
         changed = replace(user, phone=phone)
@@ -111,7 +116,12 @@ def set_active(
     return changed
 
 
-def phone_of(uow_factory: UowFactory, name: str) -> str | None:
+def _parsed_phone(raw: str | None, region: str) -> str | None:
+    """E.164 of `raw`; None for none or blank; InvalidField("phone") for no number."""
+    return parse_phone(raw, region, field="phone").e164 if raw and raw.strip() else None
+
+
+def own_phone(uow_factory: UowFactory, name: str) -> str | None:
     """The own phone of the active user named `name`; None without one (or no such user)."""
     with uow_factory() as uow:
         user = uow.users.by_name(name)

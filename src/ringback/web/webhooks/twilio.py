@@ -19,7 +19,7 @@ from ringback.adapters.telephony.twilio import twiml
 from ringback.adapters.telephony.twilio.signature import is_valid_signature
 from ringback.adapters.telephony.twilio.status import outcome_for
 from ringback.bootstrap import App
-from ringback.services.accounts import phone_of
+from ringback.services.accounts import own_phone
 from ringback.services.calls import IncomingCall, StatusUpdate, record_call_status
 from ringback.web.deps import AppDep, Now
 from ringback.web.webhooks.common import WebhookRefused, accepted, receive
@@ -69,7 +69,7 @@ async def voice(request: Request, form: VerifiedForm, app: AppDep, now: Now) -> 
     )
     received = await receive(request, app, call)
     owner = received.pop.owner if received.pop is not None else None
-    own = await run_in_threadpool(phone_of, app.read_uow_factory(), owner) if owner else None
+    own = await run_in_threadpool(own_phone, app.read_uow_factory(), owner) if owner else None
     rep_phone = own or app.rep_phone()
     answer = twiml.dial(rep_phone) if rep_phone else twiml.say(twiml.NO_ONE_TO_DIAL)
     return Response(answer, media_type="application/xml")
